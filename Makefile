@@ -1,0 +1,45 @@
+# xdpha: `make demo` runs the lab demonstration, `make test` the whole test suite.
+# Both install what they need first (Debian 12, as root), as on a fresh machine.
+
+SWIFT ?= swift
+SWIFT_BUILD_FLAGS ?=
+# What the build, the tests and the demo need from Debian.
+APT_PACKAGES = libbpf-dev libelf-dev zlib1g-dev libnl-3-dev libnl-genl-3-dev libnl-route-3-dev \
+	pkg-config iproute2 bpftool iputils-ping ethtool tcpdump keepalived procps
+
+.PHONY: all deps build test demo bench fuzz clean-labs clean
+
+all: build
+
+# Installs only what is missing, so a second run costs one dpkg query.
+deps:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing:" $$missing; \
+		if [ "$$(id -u)" != 0 ]; then echo "error: run as root to install $$missing" >&2; exit 1; fi; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build $(SWIFT_BUILD_FLAGS)
+
+test: deps
+	$(SWIFT) build --build-tests $(SWIFT_BUILD_FLAGS)
+	$(SWIFT) test --skip-build $(SWIFT_BUILD_FLAGS); status=$$?; $(MAKE) -s clean-labs; exit $$status
+
+demo: build
+	$(SWIFT) run $(SWIFT_BUILD_FLAGS) xdpha-demo
+
+bench: deps
+	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark
+
+# Namespaces left behind by a lab whose process was killed (labs clean up after themselves
+# otherwise); only names of our own prefix are touched.
+clean-labs:
+	@for ns in $$(ip netns list 2>/dev/null | awk '{print $$1}' | grep '^xl[0-9]'); do \
+		pid=$${ns#xl}; pid=$${pid%%-*}; \
+		if ! kill -0 $$pid 2>/dev/null; then ip netns del $$ns; fi; \
+	done
+
+clean:
+	rm -rf .build Benchmarks/.build

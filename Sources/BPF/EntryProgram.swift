@@ -1,0 +1,82 @@
+// The xdpha entry program (bpf/xdpha.c) as the control plane sees it: one loaded object, owned by
+// an actor, handing out plain values only (fds, counter snapshots, test-run results).
+import CBPF
+import CXDPHA
+import Foundation
+import XDPObjects
+
+/// The traffic classes of xdpha_traffic, named as in bpf/include/xdpha_maps.h.
+public enum TrafficClass: Int, CaseIterable, Sendable, CustomStringConvertible {
+    case all, ipv4, ipv6, arp, icmp, vrrp, tcp, udp, vlan, fragment, ipOptions, truncated, other
+
+    /// The index into xdpha_traffic, taken from the shared header so the two sides cannot drift.
+    public var mapIndex: UInt32 {
+        let indices = [XDPHA_TRAFFIC_ALL, XDPHA_TRAFFIC_IPV4, XDPHA_TRAFFIC_IPV6, XDPHA_TRAFFIC_ARP,
+                       XDPHA_TRAFFIC_ICMP, XDPHA_TRAFFIC_VRRP, XDPHA_TRAFFIC_TCP, XDPHA_TRAFFIC_UDP,
+                       XDPHA_TRAFFIC_VLAN, XDPHA_TRAFFIC_FRAGMENT, XDPHA_TRAFFIC_IP_OPTIONS,
+                       XDPHA_TRAFFIC_TRUNCATED, XDPHA_TRAFFIC_OTHER]
+        return UInt32(indices[rawValue])
+    }
+
+    public var description: String {
+        switch self {
+        case .ipOptions: return "ip-options"
+        default: return String(describing: self)
+        }
+    }
+}
+
+public struct EntryProgramError: Error, CustomStringConvertible {
+    public let description: String
+}
+
+public actor EntryProgram {
+    public static let objectName = "xdpha"
+    private let object: BPFObject
+    private let entry: BPFProgram
+    private let pass: BPFProgram
+    private let floor: BPFProgram
+    private let traffic: BPFMap
+
+    /// Loads the embedded object, or the one at `objectPath` (the --bpf-object override).
+    public init(objectPath: String? = nil) throws {
+        let bytes: [UInt8]
+        if let objectPath {
+            guard let data = FileManager.default.contents(atPath: objectPath) else {
+                throw EntryProgramError(description: "cannot read BPF object \(objectPath)")
+            }
+            bytes = [UInt8](data)
+        } else {
+            guard let embedded = EmbeddedBPF.object(named: EntryProgram.objectName) else {
+                throw EntryProgramError(description: "no embedded BPF object named \(EntryProgram.objectName)")
+            }
+            bytes = embedded
+        }
+        object = try BPFObject(bytes: bytes, name: EntryProgram.objectName)
+        entry = try object.program(named: "xdpha_entry")
+        pass = try object.program(named: "xdpha_pass")
+        floor = try object.program(named: "xdpha_floor")
+        traffic = try object.map(named: "xdpha_traffic")
+    }
+
+    public var entryFD: Int32 { entry.fd }
+    public var passFD: Int32 { pass.fd }
+
+    public func trafficCount(_ traffic: TrafficClass) throws -> UInt64 {
+        try self.traffic.perCPUSum(index: traffic.mapIndex)
+    }
+
+    public func trafficCounts() throws -> [TrafficClass: UInt64] {
+        var counts: [TrafficClass: UInt64] = [:]
+        for traffic in TrafficClass.allCases { counts[traffic] = try trafficCount(traffic) }
+        return counts
+    }
+
+    public func testRunEntry(frame: [UInt8]) throws -> TestRunResult {
+        try entry.testRun(frame: frame)
+    }
+
+    public func testRunFloor(frame: [UInt8]) throws -> TestRunResult {
+        try floor.testRun(frame: frame)
+    }
+}

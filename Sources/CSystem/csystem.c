@@ -1,0 +1,8 @@
+#define _GNU_SOURCE
+#include <sched.h>
+#include "csystem.h"
+
+int xdpha_enter_netns(int fd)
+{
+    return setns(fd, CLONE_NEWNET);
+}

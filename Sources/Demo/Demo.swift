@@ -1,0 +1,5 @@
+// Placeholder: `make demo` grows here.
+@main
+struct Demo {
+    static func main() {}
+}
