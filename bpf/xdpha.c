@@ -21,6 +21,19 @@ struct {
     __type(value, __u64);
 } xdpha_traffic SEC(".maps");
 
+struct {
+    __uint(type, BPF_MAP_TYPE_HASH);
+    __uint(max_entries, XDPHA_MAX_IFACES);
+    __type(key, __u32);
+    __type(value, struct xdpha_iface);
+} xdpha_ifaces SEC(".maps");
+
+/* A stage returns STAGE_CONTINUE when the frame is not its business, or an XDP verdict. */
+#define STAGE_CONTINUE (-1)
+
+#include "vrrp_rx.h"
+#include "dr_steer.h"
+
 static __always_inline void count(__u32 class)
 {
     __u64 *value = bpf_map_lookup_elem(&xdpha_traffic, &class);
@@ -68,6 +81,23 @@ int xdpha_entry(struct xdp_md *ctx)
     case IPPROTO_UDP:
         count(XDPHA_TRAFFIC_UDP);
         break;
+    }
+
+    __u32 ifindex = ctx->ingress_ifindex;
+    struct xdpha_iface *iface = bpf_map_lookup_elem(&xdpha_ifaces, &ifindex);
+    if (!iface)
+        return XDP_PASS;
+
+    int verdict;
+    if (iface->flags & XDPHA_IFACE_VRRP_RX) {
+        verdict = vrrp_stage(ctx, &p);
+        if (verdict != STAGE_CONTINUE)
+            return verdict;
+    }
+    if (iface->flags & XDPHA_IFACE_DR_STEER) {
+        verdict = dr_stage(ctx, &p);
+        if (verdict != STAGE_CONTINUE)
+            return verdict;
     }
     return XDP_PASS;
 }

@@ -41,4 +41,24 @@ enum {
 /* IP protocol number of VRRP (RFC 5798 section 5.1.1.4). */
 #define XDPHA_IPPROTO_VRRP 112
 
+/*
+ * Per-interface switches (hash map xdpha_ifaces, key: __u32 ifindex). The one entry program runs
+ * on every xdpha interface; these flags say which stages act there, so attaching VRRP reception
+ * never detaches DR steering and the other way round. An interface with no entry passes all.
+ */
+#define XDPHA_MAX_IFACES 64
+enum {
+    XDPHA_IFACE_VRRP_RX  = 1 << 0,   /* parse and record VRRP adverts (vrrp_rx.h) */
+    XDPHA_IFACE_DR_STEER = 1 << 1,   /* steer VIP:port traffic to real servers (dr_steer.h) */
+};
+
+struct xdpha_iface {
+    __u32 flags;      /* XDPHA_IFACE_* */
+    __u32 reserved;
+};
+
+/* ---- VRRP advert reception (vrrp_rx.h) ---- */
+
+/* ---- LVS-DR steering (dr_steer.h) ---- */
+
 #endif /* XDPHA_MAPS_H */
