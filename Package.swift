@@ -38,8 +38,8 @@ let package = Package(
         .target(name: "BPF", dependencies: ["CBPF", "CXDPHA", "XDPObjects"]),
 
         // Throwaway network-namespace labs for tests and the demo.
-        .target(name: "CSystem"),
-        .target(name: "NetLab", dependencies: ["CSystem"]),
+        .target(name: "CLinux"),
+        .target(name: "NetLab", dependencies: ["CLinux"]),
 
         .executableTarget(name: "xdpha", dependencies: [
             "VRRP", "Config", "BPF", "NetLab",

@@ -1,5 +1,5 @@
 // One network namespace of a lab: a named host that runs commands and holds links and addresses.
-import CSystem
+import CLinux
 import Foundation
 
 public struct NetworkNamespace: Sendable, Hashable, CustomStringConvertible {

@@ -1,6 +1,6 @@
 #define _GNU_SOURCE
 #include <sched.h>
-#include "csystem.h"
+#include "clinux.h"
 
 int xdpha_enter_netns(int fd)
 {

@@ -1,6 +1,6 @@
 // Linux calls that Glibc's Swift overlay does not expose (they need _GNU_SOURCE).
-#ifndef XDPHA_CSYSTEM_H
-#define XDPHA_CSYSTEM_H
+#ifndef XDPHA_CLINUX_H
+#define XDPHA_CLINUX_H
 
 /// Moves the calling thread into the network namespace open at `fd`; 0 or -1 with errno.
 int xdpha_enter_netns(int fd);

@@ -1,0 +1,26 @@
+// swift-tools-version:6.1
+// `make bench`: package-benchmark suites for xdpha's pure modules, kept out of the main package
+// so that `swift build` and `make test` never build the benchmark harness.
+import PackageDescription
+
+let package = Package(
+    name: "xdpha-benchmarks",
+    platforms: [.macOS(.v14)],
+    dependencies: [
+        .package(name: "xdpha", path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        .executableTarget(
+            name: "XDPHABenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "VRRP", package: "xdpha"),
+                .product(name: "Config", package: "xdpha"),
+            ],
+            path: "Benchmarks/XDPHABenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
