@@ -1,5 +1,25 @@
-// Placeholder: `make demo` grows here.
+// `make demo`: builds a small LVS/VRRP lab in network namespaces and shows what xdpha does in it.
+// Everything lives in namespaces named xl<pid>-...; they are removed on exit, also on Ctrl-C.
+import BPF
+import Foundation
+import NetLab
+
 @main
 struct Demo {
-    static func main() {}
+    static func main() async {
+        if let reason = Lab.unavailableReason {
+            print("demo: cannot run: \(reason)")
+            exit(1)
+        }
+        do {
+            let lab = try Lab("demo")
+            defer { lab.tearDown() }
+            let topology = try DemoTopology(lab: lab)
+            try await EntryProgramScene(topology: topology).play()
+            print("\nThe lab is torn down. Next: `make test`.")
+        } catch {
+            print("demo: failed: \(error)")
+            exit(1)
+        }
+    }
 }
