@@ -14,6 +14,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // C libraries reached through system-library targets.
@@ -41,7 +43,17 @@ let package = Package(
         .target(name: "CLinux"),
         .target(name: "NetLab", dependencies: ["CLinux"]),
 
+        // The `xdpha run` daemon: services wired into a ServiceGroup, control socket, reload.
+        .target(name: "Daemon", dependencies: [
+            "VRRP", "Config", "BPF",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+
         .executableTarget(name: "xdpha", dependencies: [
+            "Daemon",
             "VRRP", "Config", "BPF", "NetLab",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
@@ -52,6 +64,7 @@ let package = Package(
         .testTarget(name: "VRRPTests", dependencies: ["VRRP"], resources: [.copy("Golden")]),
         .testTarget(name: "ConfigTests", dependencies: ["Config"], resources: [.copy("Corpus")]),
         .testTarget(name: "BPFTests", dependencies: ["BPF", "NetLab", "CXDPHA"]),
+        .testTarget(name: "DaemonTests", dependencies: ["Daemon"]),
     ],
     swiftLanguageModes: [.v6]
 )
