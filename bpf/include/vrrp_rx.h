@@ -118,34 +118,57 @@ static __always_inline __u32 vrrp_fold(__u32 sum)
     return sum;
 }
 
+/* The running checksum of one message, shared by the steps of bpf_loop. */
+struct vrrp_csum {
+    struct xdp_md *ctx;
+    __u32 offset;      /* of the message in the frame */
+    __u32 length;      /* a multiple of 4 (bpf_csum_diff's unit), at most VRRP_MAX_MESSAGE */
+    __u32 sum;         /* 32-bit one's complement partial sum so far */
+    __u32 failed;
+};
+
+/*
+ * One bpf_loop step: adds the index-th chunk of the message to the sum. A callback is verified
+ * once, however many chunks a message has; an unrolled or bounded loop made the verifier walk
+ * the rest of the stage once per possible exit (0.4 s per program load).
+ */
+static long vrrp_csum_step(__u32 index, void *data)
+{
+    struct vrrp_csum *c = data;
+    __u8 chunk[VRRP_CSUM_CHUNK] = {};
+    __u32 done = index * VRRP_CSUM_CHUNK;
+
+    if (done >= c->length)
+        return 1;
+    __u32 size = c->length - done;
+    if (size > VRRP_CSUM_CHUNK)
+        size = VRRP_CSUM_CHUNK;
+    /* The compiler knows size > 0 here, the verifier does not: make it check once more. */
+    barrier_var(size);
+    if (size == 0 || size > VRRP_CSUM_CHUNK)
+        goto fail;
+    if (bpf_xdp_load_bytes(c->ctx, c->offset + done, chunk, size))
+        goto fail;
+    __s64 partial = bpf_csum_diff(0, 0, (__be32 *)chunk, size, c->sum);
+    if (partial < 0)
+        goto fail;
+    c->sum = (__u32)partial;
+    return 0;
+fail:
+    c->failed = 1;
+    return 1;
+}
+
 /*
  * Whether the one's complement sum of `seed` and the `length` bytes at `offset` is all ones,
- * i.e. the checksum inside them is right. `length` must be a multiple of 4 (bpf_csum_diff's
- * unit) and at most VRRP_MAX_MESSAGE; the caller checked both.
+ * i.e. the checksum inside them is right. `length` must be a multiple of 4 and at most
+ * VRRP_MAX_MESSAGE; the caller checked both.
  */
 static __always_inline int vrrp_checksum_ok(struct xdp_md *ctx, __u32 offset, __u32 length, __u32 seed)
 {
-    __u8 chunk[VRRP_CSUM_CHUNK] = {};
-    __u32 sum = seed;
-
-    for (__u32 done = 0; done < VRRP_MAX_MESSAGE; done += VRRP_CSUM_CHUNK) {
-        if (done >= length)
-            break;
-        __u32 size = length - done;
-        if (size > VRRP_CSUM_CHUNK)
-            size = VRRP_CSUM_CHUNK;
-        /* The compiler knows size > 0 here, the verifier does not: make it check once more. */
-        barrier_var(size);
-        if (size == 0 || size > VRRP_CSUM_CHUNK)
-            return 0;
-        if (bpf_xdp_load_bytes(ctx, offset + done, chunk, size))
-            return 0;
-        __s64 partial = bpf_csum_diff(0, 0, (__be32 *)chunk, size, sum);
-        if (partial < 0)
-            return 0;
-        sum = (__u32)partial;
-    }
-    return vrrp_fold(sum) == 0xffff;
+    struct vrrp_csum c = { .ctx = ctx, .offset = offset, .length = length, .sum = seed };
+    bpf_loop(VRRP_MAX_MESSAGE / VRRP_CSUM_CHUNK, vrrp_csum_step, &c, 0);
+    return !c.failed && vrrp_fold(c.sum) == 0xffff;
 }
 
 /* The v3 pseudo-header's partial sum, or -1 when the frame is too short to hold it. */
