@@ -19,9 +19,21 @@ public enum TrafficClass: Int, CaseIterable, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
+        // Every case spelled out: String(describing: self) here would call this getter again.
         switch self {
+        case .all: return "all"
+        case .ipv4: return "ipv4"
+        case .ipv6: return "ipv6"
+        case .arp: return "arp"
+        case .icmp: return "icmp"
+        case .vrrp: return "vrrp"
+        case .tcp: return "tcp"
+        case .udp: return "udp"
+        case .vlan: return "vlan"
+        case .fragment: return "fragment"
         case .ipOptions: return "ip-options"
-        default: return String(describing: self)
+        case .truncated: return "truncated"
+        case .other: return "other"
         }
     }
 }

@@ -40,10 +40,17 @@ public enum VRRPReceptionCounter: Int, CaseIterable, Sendable, CustomStringConve
 
     public var description: String {
         switch self {
+        case .accepted: return "accepted"
+        case .length: return "length"
+        case .fragment: return "fragment"
         case .unknownVRID: return "unknown-vrid"
+        case .ttl: return "ttl"
+        case .version: return "version"
+        case .type: return "type"
         case .addressCount: return "address-count"
+        case .checksum: return "checksum"
+        case .authentication: return "authentication"
         case .eventLost: return "event-lost"
-        default: return String(describing: self)
         }
     }
 }

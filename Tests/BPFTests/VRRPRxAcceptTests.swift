@@ -134,6 +134,23 @@ struct VRRPRxAcceptTests {
         #expect(try await harness.counts(key)[.accepted] == 4)
     }
 
+    @Test("Long adverts are summed whole: 255 IPv4 addresses, 100 IPv6 addresses; a flipped last byte is caught")
+    func longAdverts() async throws {
+        var v4 = VRRPAdvertFrame()
+        v4.addresses = (0..<255).map { [198, 51, 100, UInt8($0)] }
+        var v6 = VRRPAdvertFrame.ipv6(vrid: 51)
+        v6.addresses = (0..<100).map { [0x20, 0x01, 0x0d, 0xb8] + [UInt8](repeating: 0, count: 11) + [UInt8($0)] }
+        for (frame, key) in [(v4, VRRPRxHarness.v4(51)), (v6, VRRPRxHarness.v6(51))] {
+            let harness = try await VRRPRxHarness([(key, VRRPReceptionConfig())])
+            var bytes = frame.bytes
+            #expect(try await harness.run(bytes: bytes).verdict == XDPVerdict.drop.rawValue)
+            #expect(try await harness.lastAdvert(key)?.addressCount == UInt8(frame.addresses.count))
+            bytes[bytes.count - 1] ^= 0x01
+            _ = try await harness.run(bytes: bytes)
+            #expect(try await harness.counts(key).nonZero == [.accepted: 1, .checksum: 1])
+        }
+    }
+
     @Test("An 802.1Q-tagged advert is accepted")
     func vlanTagged() async throws {
         let harness = try await VRRPRxHarness()

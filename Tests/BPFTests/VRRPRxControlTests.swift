@@ -19,6 +19,13 @@ struct VRRPRxControlTests {
         #expect(MemoryLayout<xdpha_vrrp_event>.size == 40)
     }
 
+    @Test("Counters print as operators read them")
+    func counterNames() {
+        #expect(VRRPReceptionCounter.unknownVRID.description == "unknown-vrid")
+        #expect(VRRPReceptionCounter.checksum.description == "checksum")
+        #expect(Set(VRRPReceptionCounter.allCases.map(\.description)).count == VRRPReceptionCounter.allCases.count)
+    }
+
     @Test("Configurations the stage cannot honour are refused with a typed error")
     func configurationErrors() throws {
         let v4 = VRRPReceptionKey(ifindex: 1, family: .ipv4, vrid: 51)

@@ -5,7 +5,8 @@
  * as RFC 5798 section 7.1 (v3) and RFC 3768 section 7.1 (v2) ask: TTL/hop limit 255, version,
  * type, a length that matches the address count, the checksum, a VRID configured on this
  * interface, and for v2 the authentication. It counts every outcome per VRID (vrrp_counters),
- * records the last valid advert (vrrp_adverts), and applies the VRID's drop-or-pass policy.
+ * records the last valid advert (vrrp_adverts), and applies the VRID's drop-or-pass policy to
+ * its adverts, valid or not (RFC: invalid ones are discarded; with "pass" the kernel decides).
  * Everything that is not VRRP continues untouched; VRRP that no configured VRID claims passes.
  *
  * Why the control plane is woken only on change: a backup's Master_Down_Timer needs just "when
