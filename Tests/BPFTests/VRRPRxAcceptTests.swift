@@ -151,6 +151,25 @@ struct VRRPRxAcceptTests {
         }
     }
 
+    @Test("When the ring buffer is full, wakeups are lost and counted; adverts still are recorded")
+    func ringFull() async throws {
+        let key = VRRPRxHarness.v4(51)
+        let harness = try await VRRPRxHarness([(key, VRRPReceptionConfig(isMaster: true))])
+        // 64 KiB hold about 1365 records of 40 bytes plus an 8-byte header each.
+        let runs = 1500
+        let bytes = VRRPAdvertFrame().bytes
+        for _ in 0..<runs { _ = try await harness.run(bytes: bytes) }
+        let counts = try await harness.counts(key)
+        #expect(counts[.accepted] == UInt64(runs))
+        #expect(counts[.eventLost] > 0)
+        let events = try await harness.events()
+        #expect(UInt64(events.count) + counts[.eventLost] == UInt64(runs))
+        #expect(events.allSatisfy { $0.reasons.contains(.whileMaster) })
+
+        _ = try await harness.run(bytes: bytes)
+        #expect(try await harness.events().count == 1)
+    }
+
     @Test("An 802.1Q-tagged advert is accepted")
     func vlanTagged() async throws {
         let harness = try await VRRPRxHarness()
