@@ -19,6 +19,7 @@ public enum TrafficClass: Int, CaseIterable, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
+        // Every case spelled out: String(describing: self) here would call this getter again.
         switch self {
         case .all: return "all"
         case .ipv4: return "ipv4"
@@ -49,6 +50,11 @@ public actor EntryProgram {
     private let floor: BPFProgram
     private let traffic: BPFMap
 
+    // VRRP advert reception (VRRPReception.swift): its maps and event ring.
+    let vrrpReception: VRRPReceptionMaps
+    /// Readable (epoll) when VRRP events wait; valid while this program lives.
+    public nonisolated let vrrpEventReadinessFD: Int32
+
     /// Loads the embedded object, or the one at `objectPath` (the --bpf-object override).
     public init(objectPath: String? = nil) throws {
         let bytes: [UInt8]
@@ -68,6 +74,8 @@ public actor EntryProgram {
         pass = try object.program(named: "xdpha_pass")
         floor = try object.program(named: "xdpha_floor")
         traffic = try object.map(named: "xdpha_traffic")
+        vrrpReception = try VRRPReceptionMaps(object: object)
+        vrrpEventReadinessFD = vrrpReception.events.readinessFD
     }
 
     public var entryFD: Int32 { entry.fd }
@@ -83,8 +91,8 @@ public actor EntryProgram {
         return counts
     }
 
-    public func testRunEntry(frame: [UInt8]) throws -> TestRunResult {
-        try entry.testRun(frame: frame)
+    public func testRunEntry(frame: [UInt8], ingressIfindex: UInt32? = nil) throws -> TestRunResult {
+        try entry.testRun(frame: frame, ingressIfindex: ingressIfindex)
     }
 
     public func testRunFloor(frame: [UInt8]) throws -> TestRunResult {

@@ -15,19 +15,31 @@ public enum XDPVerdict: UInt32, Sendable {
 
 extension BPFProgram {
     /// Runs the program `repeatCount` times on `frame` and returns the last run's output.
-    public func testRun(frame: [UInt8], repeatCount: Int32 = 1) throws -> TestRunResult {
+    /// Without `ingressIfindex` the kernel runs it as if received on the calling thread's
+    /// loopback device (ifindex 1 in a network namespace); with one, as if received on that
+    /// interface, which must exist in the calling thread's namespace.
+    public func testRun(frame: [UInt8], repeatCount: Int32 = 1, ingressIfindex: UInt32? = nil) throws -> TestRunResult {
         var input = frame
         var output = [UInt8](repeating: 0, count: frame.count + 256)
+        var context = xdp_md()
+        context.data_end = UInt32(frame.count)
+        context.ingress_ifindex = ingressIfindex ?? 0
         var opts = bpf_test_run_opts()
         opts.sz = MemoryLayout<bpf_test_run_opts>.size
         opts.`repeat` = repeatCount
         let result = input.withUnsafeMutableBytes { inRaw in
             output.withUnsafeMutableBytes { outRaw in
-                opts.data_in = UnsafeRawPointer(inRaw.baseAddress)
-                opts.data_size_in = UInt32(frame.count)
-                opts.data_out = outRaw.baseAddress
-                opts.data_size_out = UInt32(outRaw.count)
-                return bpf_prog_test_run_opts(fd, &opts)
+                withUnsafeMutableBytes(of: &context) { contextRaw in
+                    opts.data_in = UnsafeRawPointer(inRaw.baseAddress)
+                    opts.data_size_in = UInt32(frame.count)
+                    opts.data_out = outRaw.baseAddress
+                    opts.data_size_out = UInt32(outRaw.count)
+                    if ingressIfindex != nil {
+                        opts.ctx_in = UnsafeRawPointer(contextRaw.baseAddress)
+                        opts.ctx_size_in = UInt32(contextRaw.count)
+                    }
+                    return bpf_prog_test_run_opts(fd, &opts)
+                }
             }
         }
         try BPFError.check(result, "test run of \(name)")

@@ -59,6 +59,121 @@ struct xdpha_iface {
 
 /* ---- VRRP advert reception (vrrp_rx.h) ---- */
 
+/*
+ * The VRRP stage validates adverts (RFC 3768 for v2, RFC 5798 for v3) in XDP, records the last
+ * one per (interface, family, VRID), and wakes the control plane through a ring buffer only when
+ * something it must act on changed. Four maps, all keyed by struct xdpha_vrrp_key:
+ *   vrrp_config    hash, control plane writes: which VRIDs are ours and how to treat them
+ *   vrrp_adverts   hash, the stage writes: the last accepted advert (control plane creates it)
+ *   vrrp_counters  per-CPU hash, the stage counts: accepted adverts and rejections by reason
+ *   vrrp_events    ring buffer, the stage writes struct xdpha_vrrp_event
+ */
+#define XDPHA_VRRP_MAX_VRIDS    1024                     /* (ifindex, family, VRID) entries */
+#define XDPHA_VRRP_MAX_COUNTERS (XDPHA_VRRP_MAX_VRIDS + 2 * XDPHA_MAX_IFACES)
+#define XDPHA_VRRP_EVENTS_BYTES (64 * 1024)              /* ring buffer size */
+
+/* Address families of a key: the IP version, so that neither side needs <sys/socket.h>. */
+#define XDPHA_VRRP_FAMILY_IPV4 4
+#define XDPHA_VRRP_FAMILY_IPV6 6
+
+/*
+ * VRID 0 is not a valid VRID (RFC 5798 section 5.2.3). Its key is the interface's own counter
+ * slot: frames that reached the stage as VRRP but that no configured VRID claims (unknown VRID,
+ * too short to carry a VRID, fragments) are counted there.
+ */
+#define XDPHA_VRRP_UNCLAIMED_VRID 0
+
+struct xdpha_vrrp_key {
+    __u32 ifindex;     /* interface the advert arrived on */
+    __u8  family;      /* XDPHA_VRRP_FAMILY_* */
+    __u8  vrid;        /* 1..255, or XDPHA_VRRP_UNCLAIMED_VRID in vrrp_counters */
+    __u16 reserved;    /* zero: part of the hash key */
+};
+
+/* Flags of struct xdpha_vrrp_config. */
+enum {
+    XDPHA_VRRP_CONFIG_MASTER = 1 << 0,  /* we are master: every accepted advert wakes the control plane */
+    XDPHA_VRRP_CONFIG_DROP   = 1 << 1,  /* drop the adverts of this VRID after handling; else pass them on */
+};
+
+/* v2 authentication types (RFC 2338 section 5.3.6); v3 has none. */
+#define XDPHA_VRRP_AUTH_NONE     0
+#define XDPHA_VRRP_AUTH_PASSWORD 1      /* simple text password in the 8 trailing bytes */
+#define XDPHA_VRRP_AUTH_DATA_LEN 8
+
+/* vrrp_config value: written by the control plane, read by the stage. */
+struct xdpha_vrrp_config {
+    __u8 version;      /* the VRRP version this VRID speaks: 2 (IPv4 only) or 3 */
+    __u8 auth_type;    /* v2: XDPHA_VRRP_AUTH_*; an advert must carry the same type. v3: 0 */
+    __u8 flags;        /* XDPHA_VRRP_CONFIG_* */
+    __u8 reserved[5];  /* zero */
+    __u8 auth_data[XDPHA_VRRP_AUTH_DATA_LEN]; /* v2 password, zero-padded; compared byte for byte */
+};
+
+/*
+ * vrrp_adverts value: the last accepted advert. Addresses are in network order; an IPv4 source
+ * fills source[0..3] and leaves the rest zero. last_ns == 0 means no advert was accepted yet.
+ */
+struct xdpha_vrrp_advert {
+    __u64 last_ns;            /* bpf_ktime_get_ns() at reception: CLOCK_MONOTONIC */
+    __u8  source[16];         /* IP source address of the advert: the current master */
+    __u16 max_adver_int;      /* centiseconds (v2's whole seconds are converted) */
+    __u8  priority;
+    __u8  address_count;      /* Count IPvX Addrs */
+    __u8  version;            /* 2 or 3 */
+    __u8  reserved[3];
+};
+
+/*
+ * What happened to a VRRP frame: the index into struct xdpha_vrrp_counters. The first value
+ * counts accepted adverts; the rejection reasons follow, then EVENT_LOST (not a rejection).
+ * Swift mirrors this list one to one (VRRPReceptionCounter); keep the two in step.
+ */
+enum {
+    XDPHA_VRRP_RX_ACCEPTED = 0,     /* valid advert of a configured VRID, recorded */
+    XDPHA_VRRP_RX_LENGTH,           /* IP payload shorter than the 8-byte header, or past the frame's end */
+    XDPHA_VRRP_RX_FRAGMENT,         /* an IP fragment: left to the kernel, never validated here */
+    XDPHA_VRRP_RX_UNKNOWN_VRID,     /* no vrrp_config entry for (ifindex, family, VRID) */
+    XDPHA_VRRP_RX_TTL,              /* TTL or hop limit is not 255 */
+    XDPHA_VRRP_RX_VERSION,          /* not the configured version (or v2 over IPv6) */
+    XDPHA_VRRP_RX_TYPE,             /* not type 1, advertisement */
+    XDPHA_VRRP_RX_ADDRESS_COUNT,    /* 8 + count * address length (+ 8 for v2) != payload length */
+    XDPHA_VRRP_RX_CHECKSUM,         /* v2: over the message; v3: with the pseudo-header */
+    XDPHA_VRRP_RX_AUTH,             /* v2 auth type or password differs from the configuration */
+    XDPHA_VRRP_RX_EVENT_LOST,       /* not a rejection: accepted, but the ring buffer was full */
+    XDPHA_VRRP_RX_MAX
+};
+
+/* vrrp_counters value (per CPU): one __u64 per XDPHA_VRRP_RX_* index. */
+struct xdpha_vrrp_counters {
+    __u64 count[XDPHA_VRRP_RX_MAX];
+};
+
+/* Why the stage woke the control plane: bits of struct xdpha_vrrp_event.reasons. */
+enum {
+    XDPHA_VRRP_WAKE_NEW_MASTER       = 1 << 0,  /* first advert, or a source address other than the last */
+    XDPHA_VRRP_WAKE_PRIORITY         = 1 << 1,  /* priority differs from the last advert's */
+    XDPHA_VRRP_WAKE_INTERVAL         = 1 << 2,  /* max adver interval differs from the last advert's */
+    XDPHA_VRRP_WAKE_PRIORITY_ZERO    = 1 << 3,  /* the master is leaving (RFC 5798 section 6.4.2) */
+    XDPHA_VRRP_WAKE_WHILE_MASTER     = 1 << 4,  /* an advert reached us while we are master */
+};
+
+/* vrrp_events record: the accepted advert that woke the control plane, and why. */
+struct xdpha_vrrp_event {
+    __u64 timestamp_ns;       /* bpf_ktime_get_ns() at reception */
+    __u32 ifindex;
+    __u8  family;             /* XDPHA_VRRP_FAMILY_* */
+    __u8  vrid;
+    __u8  version;
+    __u8  priority;
+    __u8  source[16];         /* as in struct xdpha_vrrp_advert */
+    __u16 max_adver_int;      /* centiseconds */
+    __u8  address_count;
+    __u8  reasons;            /* XDPHA_VRRP_WAKE_* */
+    __u32 reserved;
+};
+
+
 /* ---- LVS-DR steering (dr_steer.h) ---- */
 
 #endif /* XDPHA_MAPS_H */
