@@ -38,6 +38,17 @@ struct ReceiveValidationTests {
         #expect(actions.deadline(of: .masterDown) == nil)
     }
 
+    @Test("7.1: a hop limit already checked upstream (XDP path, hopLimit nil) is not checked again")
+    func ttlCheckedUpstream() {
+        let config = v3Config(priority: 100)
+        var harness = Harness(config)
+        harness.send(.startup)
+        harness.advance(.seconds(1))
+        let actions = harness.receive(peerAdvert(for: config, priority: 200), from: Fixture.higherPeer, hopLimit: nil)
+        #expect(actions.rejection == nil)
+        #expect(actions.deadline(of: .masterDown) == harness.clock.now.advanced(by: harness.router.masterDownInterval))
+    }
+
     @Test("7.1: MUST verify the VRRP version (3 for a VRRPv3 router, 2 for a VRRPv2 router)")
     func version() throws {
         let v3 = v3Config()
