@@ -104,8 +104,9 @@ public struct VirtualRouter: Sendable {
                 changePriority { $0.basePriority = min(254, max(1, priority)) }
             }
         }
-        defer { output = [] }
-        return output
+        let actions = output
+        output = []
+        return actions
     }
 
     private mutating func timerFired(_ timer: VRRPTimer, at now: MonotonicInstant) {
