@@ -43,3 +43,18 @@ clean-labs:
 
 clean:
 	rm -rf .build Benchmarks/.build
+
+# libFuzzer (with AddressSanitizer) over the VRRP advert decoder, receiver checks and state
+# machine: Fuzz/VRRPAdvertFuzz/main.swift compiled with the Sources/VRRP files into one module.
+# Bounded: FUZZ_VRRP_RUNS inputs (default 1,000,000), seeded from the keepalived golden packets;
+# new inputs the fuzzer finds are kept in .build/fuzz-vrrp/corpus for the next run.
+FUZZ_VRRP_RUNS ?= 1000000
+FUZZ_VRRP_DIR = .build/fuzz-vrrp
+
+.PHONY: fuzz-vrrp
+fuzz-vrrp:
+	mkdir -p $(FUZZ_VRRP_DIR)/corpus
+	swiftc -sanitize=fuzzer,address -parse-as-library -module-name VRRP -O -use-ld=lld \
+		Sources/VRRP/*.swift Fuzz/VRRPAdvertFuzz/main.swift -o $(FUZZ_VRRP_DIR)/vrrp-advert-fuzz
+	$(FUZZ_VRRP_DIR)/vrrp-advert-fuzz -runs=$(FUZZ_VRRP_RUNS) -max_len=512 -print_final_stats=1 \
+		-artifact_prefix=$(FUZZ_VRRP_DIR)/ $(FUZZ_VRRP_DIR)/corpus Fuzz/VRRPAdvertFuzz/corpus
