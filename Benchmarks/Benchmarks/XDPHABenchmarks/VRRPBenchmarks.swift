@@ -1,13 +1,7 @@
 // package-benchmark suites for the VRRP module: advert decode and encode, the receiver's checks,
-// and state-machine events per second. Wired into Benchmarks/Package.swift by the lead; run with
-// `make bench`. If this file shares a target with other suites, keep only one `let benchmarks`
-// there and call registerVRRPBenchmarks() from it.
+// and state-machine events per second. Registered from Benchmarks.swift; run with `make bench`.
 import Benchmark
 import VRRP
-
-let benchmarks: @Sendable () -> Void = {
-    registerVRRPBenchmarks()
-}
 
 /// Payloads keepalived 2.2.7 sent (Tests/VRRPTests/Golden), without their IP headers.
 private enum CapturedPayload {
