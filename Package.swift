@@ -41,6 +41,11 @@ let package = Package(
         .target(name: "CLinux"),
         .target(name: "NetLab", dependencies: ["CLinux"]),
 
+        // Thin I/O owners for the VRRP daemon: rtnetlink (VIPs, links, neighbours) and the VRRP
+        // raw sockets, gratuitous ARP and unsolicited neighbour advertisements.
+        .target(name: "Netlink", dependencies: ["CNetlink"]),
+        .target(name: "VRRPIO", dependencies: ["CLinux", "Netlink"]),
+
         .executableTarget(name: "xdpha", dependencies: [
             "VRRP", "Config", "BPF", "NetLab",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -52,6 +57,8 @@ let package = Package(
         .testTarget(name: "VRRPTests", dependencies: ["VRRP"], resources: [.copy("Golden")]),
         .testTarget(name: "ConfigTests", dependencies: ["Config"], resources: [.copy("Corpus")]),
         .testTarget(name: "BPFTests", dependencies: ["BPF", "NetLab", "CXDPHA"]),
+        .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "NetLab"]),
+        .testTarget(name: "VRRPIOTests", dependencies: ["VRRPIO", "Netlink", "NetLab", "CLinux"]),
     ],
     swiftLanguageModes: [.v6]
 )
