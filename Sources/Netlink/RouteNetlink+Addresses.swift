@@ -2,8 +2,9 @@
 import CNetlink
 
 extension RouteNetlink {
-    /// Puts `assignment` on interface `ifindex`. An address already there (same address and
-    /// prefix length) is left as it is and is not an error.
+    /// Puts `assignment` on interface `ifindex`. An address already there is left as it is (its
+    /// label and scope unchanged) and is not an error. "Already there" is the kernel's notion:
+    /// the same address and prefix length for IPv4, the same address for IPv6.
     public func addAddress(_ assignment: AddressAssignment, ifindex: Int32) throws(NetlinkError) {
         if let problem = assignment.problem { throw NetlinkError.invalidRequest(problem) }
         let object = try AddressObject()

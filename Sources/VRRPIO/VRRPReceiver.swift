@@ -40,7 +40,10 @@ public final class VRRPReceiver: Sendable {
                 })
         } catch {
             Glibc.close(fd)
-            throw VRRPIOError.system(operation: "start the receive thread: \(error)", errno: 0)
+            if case .system(let operation, let code) = error {
+                throw VRRPIOError.system(operation: "receive thread: \(operation)", errno: code)
+            }
+            throw VRRPIOError.system(operation: "receive thread: \(error)", errno: EIO)
         }
         continuation.onTermination = { [loop] _ in loop.stop() }
     }

@@ -60,6 +60,7 @@ struct LinkLabTests {
         defer { hosts.lab.tearDown() }
         let ifindex = try hosts.a.ifindex("eth0")
         let monitor = try hosts.a.perform { try LinkMonitor() }
+        defer { monitor.stop() }
         let recorder = Recorder(monitor.events)
 
         try hosts.a.run("ip", "link", "set", "eth0", "down")

@@ -23,6 +23,7 @@ struct AdvertSocketLabTests {
         let aIndex = try hosts.a.ifindex("eth0")
         let bIndex = try hosts.b.ifindex("eth0")
         let receiver = try hosts.b.perform { try VRRPReceiver(family: .ipv4, ifindex: bIndex) }
+        defer { receiver.close() }
         let recorder = Recorder(receiver.packets)
         let sender = try hosts.a.perform { try VRRPSender(family: .ipv4, ifindex: aIndex) }
 
@@ -45,6 +46,7 @@ struct AdvertSocketLabTests {
         let bIndex = try hosts.b.ifindex("eth0")
         let linkLocal = try #require(try hosts.a.linkLocal(dev: "eth0"))
         let receiver = try hosts.b.perform { try VRRPReceiver(family: .ipv6, ifindex: bIndex) }
+        defer { receiver.close() }
         let recorder = Recorder(receiver.packets)
         let sender = try hosts.a.perform { try VRRPSender(family: .ipv6, ifindex: aIndex) }
 
@@ -67,6 +69,7 @@ struct AdvertSocketLabTests {
         let bIndex = try hosts.b.ifindex("eth0")
         let receive4 = try hosts.b.perform { try VRRPReceiver(family: .ipv4, ifindex: bIndex, joinsGroup: false) }
         let receive6 = try hosts.b.perform { try VRRPReceiver(family: .ipv6, ifindex: bIndex, joinsGroup: false) }
+        defer { receive4.close(); receive6.close() }
         let recorder4 = Recorder(receive4.packets)
         let recorder6 = Recorder(receive6.packets)
         let send4 = try hosts.a.perform { try VRRPSender(family: .ipv4, ifindex: aIndex) }
@@ -96,6 +99,7 @@ struct AdvertSocketLabTests {
         let bIndex = try hosts.b.ifindex("eth0")
         let unjoined = try hosts.b.perform { try VRRPReceiver(family: .ipv4, ifindex: bIndex, joinsGroup: false) }
         let joined = try hosts.b.perform { try VRRPReceiver(family: .ipv4, ifindex: bIndex) }
+        defer { unjoined.close() }
         let unjoinedRecorder = Recorder(unjoined.packets)
         let joinedRecorder = Recorder(joined.packets)
         let sender = try hosts.a.perform { try VRRPSender(family: .ipv4, ifindex: aIndex) }
