@@ -15,11 +15,18 @@ public final class VRRPReceiver: Sendable {
     /// Opens the socket in the calling thread's network namespace and starts reading.
     /// - joinsGroup: join 224.0.0.18 / ff02::12 on the interface; unicast-only peers need not.
     /// - bufferedPackets: what waits for a slow consumer; past it the oldest are dropped.
+    /// - socketBufferBytes: the kernel's receive buffer for bursts (many virtual routers with
+    ///   short intervals) while the thread is not scheduled; raised past rmem_max when root.
     public init(family: InetAddress.Family, ifindex: Int32, joinsGroup: Bool = true,
-                bufferedPackets: Int = 256) throws(VRRPIOError) {
+                bufferedPackets: Int = 1024, socketBufferBytes: Int32 = 1 << 20) throws(VRRPIOError) {
         self.family = family
         self.ifindex = ifindex
         let fd = try VRRPRawSocket.open(family: family, ifindex: ifindex)
+        var bufferBytes = socketBufferBytes
+        let size = socklen_t(MemoryLayout<Int32>.size)
+        if setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bufferBytes, size) != 0 {
+            try configure(fd, "SO_RCVBUF \(bufferBytes)", setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bufferBytes, size))
+        }
         try configure(fd, "receive pktinfo and TTL / hop limit", xdpha_inet_enable_receive_meta(fd, family.socketFamily))
         if joinsGroup {
             var group = VRRPTransport.group(family).cAddress
