@@ -43,9 +43,14 @@ let package = Package(
         .target(name: "CLinux"),
         .target(name: "NetLab", dependencies: ["CLinux"]),
 
+        // Thin I/O owners for the VRRP daemon: rtnetlink (VIPs, links, neighbours) and the VRRP
+        // raw sockets, gratuitous ARP and unsolicited neighbour advertisements.
+        .target(name: "Netlink", dependencies: ["CNetlink"]),
+        .target(name: "VRRPIO", dependencies: ["CLinux", "Netlink"]),
+
         // The `xdpha run` daemon: services wired into a ServiceGroup, control socket, reload.
         .target(name: "Daemon", dependencies: [
-            "VRRP", "Config", "BPF",
+            "VRRP", "Config", "BPF", "Netlink", "VRRPIO",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -65,6 +70,8 @@ let package = Package(
         .testTarget(name: "ConfigTests", dependencies: ["Config"], resources: [.copy("Corpus")]),
         .testTarget(name: "BPFTests", dependencies: ["BPF", "NetLab", "CXDPHA"]),
         .testTarget(name: "DaemonTests", dependencies: ["Daemon"]),
+        .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "NetLab"]),
+        .testTarget(name: "VRRPIOTests", dependencies: ["VRRPIO", "Netlink", "NetLab", "CLinux"]),
     ],
     swiftLanguageModes: [.v6]
 )
