@@ -12,11 +12,17 @@ public struct LoadOptions: Sendable {
     public var strict = false
     /// Seed for `${_RANDOM}`; a fixed default keeps loads repeatable.
     public var randomSeed: UInt64 = 0
+    /// Asks the host whether an interface exists; nil skips the check. A missing interface is a
+    /// warning, never an error: a configuration is judged on any machine. The closure is the only
+    /// contact with the host, so the module itself stays free of I/O.
+    public var interfaceExists: (@Sendable (String) -> Bool)?
 
-    public init(configID: String? = nil, strict: Bool = false, randomSeed: UInt64 = 0) {
+    public init(configID: String? = nil, strict: Bool = false, randomSeed: UInt64 = 0,
+                interfaceExists: (@Sendable (String) -> Bool)? = nil) {
         self.configID = configID
         self.strict = strict
         self.randomSeed = randomSeed
+        self.interfaceExists = interfaceExists
     }
 }
 
@@ -85,6 +91,9 @@ public struct ConfigLoader: Sendable {
         TopLevelSchema.schema.apply(statements, to: &config, context: &context)
         ConfigResolver.resolve(&config)
         ConfigValidator.validate(config, log: &context.log)
+        if let interfaceExists = options.interfaceExists {
+            HostChecks.checkInterfaces(config, exists: interfaceExists, log: &context.log)
+        }
         config.unsupportedKeywords = context.unsupported
         let ordered = context.log.diagnostics.enumerated().sorted { a, b in
             switch (a.element.location, b.element.location) {

@@ -9,7 +9,7 @@ enum LineLexer {
     private static let doubleQuote = UInt8(ascii: "\""), singleQuote = UInt8(ascii: "'")
 
     /// Appends the line's tokens (without a line end) to `tokens`.
-    static func tokenize(_ line: LineText, into tokens: inout [Token], log: inout DiagnosticLog) {
+    static func tokenize(_ line: LineText, into tokens: inout [Token], log: inout DiagnosticLog, bracesAreText: Bool = false) {
         let bytes = line.bytes
         var i = bytes.startIndex
         while true {
@@ -18,7 +18,7 @@ enum LineLexer {
             let byte = bytes[i]
             let literal = line.isLiteral(at: i)
             if !literal && (byte == hash || byte == bang) { return }
-            if !literal && (byte == open || byte == close) {
+            if !literal && !bracesAreText && (byte == open || byte == close) {
                 tokens.append(Token(kind: byte == open ? .openBrace : .closeBrace,
                                     text: byte == open ? "{" : "}",
                                     location: line.location(from: i, to: i + 1)))
@@ -47,7 +47,7 @@ enum LineLexer {
                     parameterBraces -= 1
                     text.append(b); i += 1
                 case open, close:
-                    break scan
+                    if bracesAreText { text.append(b); i += 1 } else { break scan }
                 default:
                     if LineText.isSpace(b) { break scan }
                     text.append(b); i += 1

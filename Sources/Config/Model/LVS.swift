@@ -45,7 +45,7 @@ public struct VirtualServer: Codable, Sendable, Hashable {
     public var quorumDown: NotifyScript?
     public var sorryServer: SorryServer?
     /// `sorry_server_inhibit`, folded into `sorryServer` when the model is resolved.
-    @Unencoded var sorryServerInhibitWritten = Flag()
+    @Unencoded var sorryServerInhibitWritten = WrittenFlag()
     public var inhibitOnFailure = false
     public var alpha = false
     public var omega = false
@@ -63,10 +63,10 @@ public struct VirtualServer: Codable, Sendable, Hashable {
 }
 
 /// A Bool that defaults to false, for `@Unencoded` use.
-public struct Flag: Sendable, Hashable, DefaultConstructible, ExpressibleByBooleanLiteral {
-    public var value = false
-    public init() {}
-    public init(booleanLiteral value: Bool) { self.value = value }
+struct WrittenFlag: Sendable, Hashable, DefaultConstructible, ExpressibleByBooleanLiteral {
+    var value = false
+    init() {}
+    init(booleanLiteral value: Bool) { self.value = value }
 }
 
 public struct SorryServer: Codable, Sendable, Hashable {

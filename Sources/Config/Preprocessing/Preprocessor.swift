@@ -211,7 +211,7 @@ struct Preprocessor<FileSystem: ConfigFileSystem> {
         var value = Array(bytes[(i + 1)...])
         while let last = value.last, LineText.isSpace(last) { value.removeLast() }
         let location = line.location(from: start, to: i)
-        if value == [UInt8(ascii: "\\")] {
+        if value.drop(while: LineText.isSpace).elementsEqual([UInt8(ascii: "\\")]) {
             return Definition(name: name, value: [], multiline: true, location: location)
         }
         return Definition(name: name, value: value, multiline: false, location: location)
@@ -260,7 +260,7 @@ struct Preprocessor<FileSystem: ConfigFileSystem> {
             return
         }
         let first = tokens.count
-        LineLexer.tokenize(line, into: &tokens, log: &log)
+        LineLexer.tokenize(line, into: &tokens, log: &log, bracesAreText: startsWithInclude(line))
         guard tokens.count > first else { return }
         if tokens[first].kind == .word, !tokens[first].quoted, Self.includeKeywords.contains(tokens[first].text) {
             let include = Array(tokens[first...])
@@ -269,6 +269,15 @@ struct Preprocessor<FileSystem: ConfigFileSystem> {
             return
         }
         tokens.append(Token(kind: .endOfLine, text: "", location: tokens[tokens.count - 1].location))
+    }
+
+    /// Include patterns may hold csh braces (`vrrp/{web,db}.conf`), so such lines keep braces as text.
+    private func startsWithInclude(_ line: LineText) -> Bool {
+        let start = line.firstNonSpace(from: line.bytes.startIndex)
+        var end = start
+        while end < line.bytes.endIndex, !LineText.isSpace(line.bytes[end]) { end += 1 }
+        guard end - start >= 7, end - start <= 8, line.bytes[start] == UInt8(ascii: "i") else { return false }
+        return Self.includeKeywords.contains(String(decoding: line.bytes[start..<end], as: UTF8.self))
     }
 
     private mutating func handleInclude(_ line: [Token]) {

@@ -67,7 +67,9 @@ enum VirtualAddressReader {
     static func addressWithPrefix(_ token: Token, in block: String, context: inout BuildContext) -> (IPAddress, Int?)? {
         let parts = token.text.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
         guard let address = IPAddress(parts[0]) else {
-            context.log.error("'\(token.text)' is not an IP address (in '\(block)')", at: token.location)
+            let keyword = !SchemaDirectory.blocks(accepting: token.text).isEmpty
+            context.log.error("'\(token.text)' is not an IP address (in '\(block)')"
+                              + (keyword ? "; is the '}' that closes '\(block)' missing?" : ""), at: token.location)
             return nil
         }
         guard parts.count == 2 else { return (address, nil) }

@@ -117,7 +117,8 @@ extension BuildContext {
         let homes = SchemaDirectory.blocks(accepting: word).filter { $0 != schema.name }
         if !homes.isEmpty {
             let list = homes.map { $0 == "the top level" ? "at the top level" : "in '\($0)'" }.joined(separator: " or ")
-            log.error("'\(word)' is not valid \(place); it belongs \(list)", at: statement.keyword.location)
+            let missingBrace = homes == ["the top level"] ? "; is a '}' missing before it?" : ""
+            log.error("'\(word)' is not valid \(place); it belongs \(list)\(missingBrace)", at: statement.keyword.location)
             return
         }
         log.error("unknown keyword '\(word)' \(place)", at: statement.keyword.location)

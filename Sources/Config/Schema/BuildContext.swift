@@ -77,12 +77,18 @@ struct BuildContext {
 
     mutating func choice<T>(_ token: Token, for keyword: String, _ options: KeyValuePairs<String, T>) -> T? {
         if let match = options.first(where: { $0.key == token.text }) { return match.value }
-        var message = "'\(keyword)' must be \(options.map(\.key).joined(separator: " or ")); got '\(token.text)'"
+        var message = "'\(keyword)' must be \(Self.alternatives(options.map(\.key))); got '\(token.text)'"
         if let match = options.first(where: { $0.key.lowercased() == token.text.lowercased() }) {
             message += " (keepalived matches '\(match.key)' exactly, case included)"
         }
         log.error(message, at: token.location)
         return nil
+    }
+
+    /// "A", "A or B", "A, B or C".
+    static func alternatives(_ names: [String]) -> String {
+        guard names.count > 1 else { return names.first ?? "" }
+        return names.dropLast().joined(separator: ", ") + " or " + names.last!
     }
 
     // MARK: - Number syntax

@@ -146,7 +146,7 @@ extension KeywordRule {
                 model[keyPath: field] = match.value
                 return
             }
-            var message = "'\(name)' must be \(pairs.map(\.key).joined(separator: ", ")); got '\(token.text)'"
+            var message = "'\(name)' must be \(BuildContext.alternatives(pairs.map(\.key))); got '\(token.text)'"
             if let match = pairs.first(where: { $0.key.lowercased() == token.text.lowercased() }) {
                 message += " (keepalived matches '\(match.key)' exactly, case included)"
             }

@@ -94,7 +94,7 @@ enum VirtualServerSchema {
         },
         .custom("sorry_server_inhibit") { model, statement, context in
             guard context.expectArguments(statement, 0...0) else { return }
-            model.sorryServerInhibitWritten = true as Flag
+            model.sorryServerInhibitWritten = true as WrittenFlag
         },
         .flag("inhibit_on_failure", \.inhibitOnFailure),
         .flag("alpha", \.alpha),

@@ -158,7 +158,8 @@ enum VRRPChecks {
             var own = Set<IPAddress>()
             for vip in instance.virtualAddresses + instance.excludedVirtualAddresses {
                 guard own.insert(vip.address).inserted else {
-                    log.error("\(vip.address) is listed twice in vrrp_instance '\(instance.name)'", at: vip.source.declaration)
+                    // keepalived accepts this (its own sample does it), so it is not an error here either.
+                    log.warning("\(vip.address) is listed twice in vrrp_instance '\(instance.name)'", at: vip.source.declaration)
                     continue
                 }
                 if let previous = owner[vip.address] {
