@@ -10,7 +10,10 @@ protocol SourceMapped: SendableMetatype {
 /// What the tree parser and the "did you mean" hints need to know of a block, without its model type.
 struct SchemaInfo: Sendable {
     let name: String
+    /// Every keyword the block accepts, including those not supported yet.
     let keywords: Set<String>
+    /// The keywords read into the model (list blocks have none: their lines are entries).
+    var supportedKeywords: Set<String> = []
     let child: @Sendable (String) -> SchemaInfo?
 }
 
@@ -41,7 +44,8 @@ struct BlockSchema<Model: SourceMapped>: Sendable {
 
     var info: SchemaInfo {
         let rules = self.rules
-        return SchemaInfo(name: name, keywords: keywordNames, child: { keyword in rules[keyword]?.subSchema?() })
+        return SchemaInfo(name: name, keywords: keywordNames, supportedKeywords: supportedKeywordNames,
+                          child: { keyword in rules[keyword]?.subSchema?() })
     }
 
     func apply(_ statements: [Statement], to model: inout Model, context: inout BuildContext) {
@@ -56,6 +60,11 @@ struct BlockSchema<Model: SourceMapped>: Sendable {
                 }
                 continue
             }
+            let key = canonical[word] ?? word
+            let location = statement.arguments.first?.location ?? statement.keyword.location
+            // Recorded even when the value is rejected below, so that checks which look for a
+            // missing keyword do not repeat the error.
+            model.source.keywords[key] = location
             switch rule.shape {
             case .value:
                 if let block = statement.block {
@@ -64,13 +73,10 @@ struct BlockSchema<Model: SourceMapped>: Sendable {
                 }
             case .block:
                 if statement.block == nil {
-                    context.log.error("'\(word)' needs a block: \(word)\(statement.arguments.isEmpty ? "" : " ...") { ... }",
-                                      at: statement.keyword.location)
+                    context.log.error("'\(word)' needs a '{ ... }' block", at: statement.keyword.location)
                     continue
                 }
             }
-            let key = canonical[word] ?? word
-            let location = statement.arguments.first?.location ?? statement.keyword.location
             if !rule.repeatable {
                 if let previous = seen[key] {
                     context.log.warning("'\(word)' is set more than once in this '\(name)' block; the last one wins",
@@ -79,7 +85,6 @@ struct BlockSchema<Model: SourceMapped>: Sendable {
                 }
                 seen[key] = statement.keyword.location
             }
-            model.source.keywords[key] = location
             rule.apply(&model, statement, &context)
         }
     }

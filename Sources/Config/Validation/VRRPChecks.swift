@@ -25,7 +25,8 @@ enum VRRPChecks {
         if written["virtual_router_id"] == nil {
             log.error("vrrp_instance '\(name)' needs a 'virtual_router_id' (1 to 255)", at: instance.source.declaration)
         }
-        if instance.interface == nil && instance.unicastPeers.isEmpty {
+        // Where a keyword was written but its value was rejected, that error is enough.
+        if instance.interface == nil && instance.unicastPeers.isEmpty && written["interface"] == nil {
             log.error("vrrp_instance '\(name)' needs an 'interface' (only unicast instances may leave it out)",
                       at: instance.source.declaration)
         }
@@ -59,7 +60,8 @@ enum VRRPChecks {
             log.note("priority 255 makes '\(name)' the address owner: it becomes MASTER at once and trackers cannot lower its priority",
                      at: instance.source["priority"])
         }
-        if instance.virtualAddresses.isEmpty && instance.excludedVirtualAddresses.isEmpty {
+        if instance.virtualAddresses.isEmpty && instance.excludedVirtualAddresses.isEmpty
+            && written["virtual_ipaddress"] == nil && written["virtual_ipaddress_excluded"] == nil {
             log.warning("vrrp_instance '\(name)' has no virtual_ipaddress", at: instance.source.declaration)
         }
     }
