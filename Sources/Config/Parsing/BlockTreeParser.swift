@@ -69,7 +69,7 @@ struct BlockTreeParser {
                 removeLastAppended()
             } else {
                 log.error("'{' does not follow a keyword", at: token.location)
-                owner = Statement(keyword: Token(kind: .word, text: "{", location: token.location), arguments: [], block: nil)
+                owner = Statement(keyword: Token(kind: .openBrace, text: "{", location: token.location), arguments: [], block: nil)
             }
             awaitingBrace = false
             if stack.count >= Self.maximumDepth {

@@ -289,7 +289,7 @@ struct Preprocessor<FileSystem: ConfigFileSystem> {
         }
         let pattern = line[1].text
         let includingDirectory = PathName.directory(of: sources.path(of: keyword.location.file))
-        let full = PathName.join(includingDirectory, pattern)
+        let full = PathName.normalise(PathName.join(includingDirectory, pattern))
         var matched: [String] = []
         var seen = Set<String>()
         let candidates = Glob.hasBraces(full) ? Glob.expandBraces(full) : [full]

@@ -51,6 +51,8 @@ struct BlockSchema<Model: SourceMapped>: Sendable {
     func apply(_ statements: [Statement], to model: inout Model, context: inout BuildContext) {
         var seen: [String: SourceLocation] = [:]
         for statement in statements {
+            // A block opened by a stray `{` was reported by the tree parser already.
+            if statement.keyword.kind != .word { continue }
             let word = statement.keyword.text
             guard let rule = rules[word] else {
                 if notYetSupported.contains(word) {
