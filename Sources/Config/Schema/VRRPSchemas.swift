@@ -1,0 +1,157 @@
+// The VRRP blocks: vrrp_script, track_file, vrrp_instance (with authentication) and vrrp_sync_group.
+
+extension VRRPScript: SourceMapped {}
+extension TrackFile: SourceMapped {}
+extension VRRPInstance: SourceMapped {}
+extension Authentication: SourceMapped {}
+extension VRRPSyncGroup: SourceMapped {}
+
+enum VRRPScriptSchema {
+    static let schema = BlockSchema<VRRPScript>("vrrp_script", [
+        .custom("script") { model, statement, context in
+            // `script /path arg1 arg2` and `script "/path arg1 arg2"` name the same command.
+            guard context.expectArguments(statement, 1...Int.max, what: "a command") else { return }
+            model.script = statement.arguments.map(\.text).joined(separator: " ")
+        },
+        .decimal("interval", \.interval, 0.001...2_147_483),
+        .decimal("timeout", \.timeout, 0.001...2_147_483),
+        .custom("weight") { model, statement, context in
+            guard context.expectArguments(statement, 1...2),
+                  let weight = context.integer(statement.arguments[0], for: "weight", in: -253...253) else { return }
+            model.weight = weight
+            if statement.arguments.count == 2 {
+                guard statement.arguments[1].text == "reverse" else {
+                    context.log.error("'weight' takes only 'reverse' after the value; got '\(statement.arguments[1].text)'",
+                                      at: statement.arguments[1].location)
+                    return
+                }
+                model.reverse = true
+            }
+        },
+        .integer("rise", \.rise, 1...2_147_483_647),
+        .integer("fall", \.fall, 1...2_147_483_647),
+        .user("user", \.user),
+        .flag("init_fail", \.initFail, optionalBool: false),
+    ])
+}
+
+enum TrackFileSchema {
+    static let schema = BlockSchema<TrackFile>("track_file", [
+        .string("file", \.file),
+        .custom("weight") { model, statement, context in
+            guard context.expectArguments(statement, 1...2),
+                  let weight = context.integer(statement.arguments[0], for: "weight", in: -2_147_483_647...2_147_483_647)
+            else { return }
+            model.weight = weight
+            if statement.arguments.count == 2 {
+                guard statement.arguments[1].text == "reverse" else {
+                    context.log.error("'weight' takes only 'reverse' after the value; got '\(statement.arguments[1].text)'",
+                                      at: statement.arguments[1].location)
+                    return
+                }
+                model.reverse = true
+            }
+        },
+        .custom("init_file") { model, statement, context in
+            guard context.expectArguments(statement, 0...2) else { return }
+            model.initialValue = 0
+            for token in statement.arguments {
+                if token.text == "overwrite" {
+                    model.overwrite = true
+                } else if let value = context.integer(token, for: "init_file", in: -2_147_483_647...2_147_483_647) {
+                    model.initialValue = value
+                }
+            }
+        },
+    ])
+}
+
+enum AuthenticationSchema {
+    static let schema = BlockSchema<Authentication>("authentication", [
+        .choice("auth_type", \.type, ["PASS": .pass, "AH": .ah]),
+        .custom("auth_pass") { model, statement, context in
+            guard context.expectArguments(statement, 1...1, what: "a password") else { return }
+            let password = statement.arguments[0].text
+            if password.utf8.count > 8 {
+                context.log.warning("only the first 8 characters of 'auth_pass' are used", at: statement.arguments[0].location)
+            }
+            model.password = password
+        },
+    ])
+}
+
+enum VRRPInstanceSchema {
+    static let schema = BlockSchema<VRRPInstance>("vrrp_instance", [
+        .choice("state", \.state, ["MASTER": .master, "BACKUP": .backup]),
+        .string("interface", \.interface),
+        .integer("virtual_router_id", \.virtualRouterID, 1...255),
+        .integer("priority", \.priority, 1...255),
+        // The version-specific range (whole 1...255 s for v2, 0.01...40.95 s for v3) is checked
+        // once the version is known.
+        .decimal("advert_int", \.advertInterval, 0.01...255),
+        .integer("version", \.version, 2...3),
+        .flag("nopreempt", \.preempt, value: false, optionalBool: false),
+        .flag("preempt", \.preempt, value: true, optionalBool: false),
+        .decimal("preempt_delay", \.preemptDelay, 0...1000),
+        .optionalBlock("authentication", \.authentication, make: { Authentication() }, schema: { AuthenticationSchema.schema }),
+        .list("virtual_ipaddress", \.virtualAddresses) { line, context in
+            VirtualAddressReader.read(line, in: "virtual_ipaddress", context: &context)
+        },
+        .list("virtual_ipaddress_excluded", \.excludedVirtualAddresses) { line, context in
+            VirtualAddressReader.read(line, in: "virtual_ipaddress_excluded", context: &context)
+        },
+        .address("unicast_src_ip", \.unicastSourceIP),
+        .list("unicast_peer", \.unicastPeers) { line, context in UnicastPeerReader.read(line, context: &context) },
+        .address("mcast_src_ip", \.multicastSourceIP),
+        .trackers("track_interface", \.trackInterfaces, weights: -253...253),
+        .trackers("track_script", \.trackScripts, weights: -253...253),
+        .trackers("track_file", \.trackFiles, weights: -254...254),
+        .script("notify_master", \.notify.master),
+        .script("notify_backup", \.notify.backup),
+        .script("notify_fault", \.notify.fault),
+        .script("notify_stop", \.notify.stop),
+        .script("notify", \.notify.any),
+        .script("notify_master_rx_lower_pri", \.notify.masterReceivedLowerPriority),
+        .flag("smtp_alert", \.smtpAlert),
+        .integer("garp_master_delay", \.garp.masterDelay, 0...86400),
+        .integer("garp_master_repeat", \.garp.masterRepeat, 1...1000),
+        .integer("garp_lower_prio_delay", \.garp.lowerPriorityDelay, 0...86400),
+        .integer("garp_lower_prio_repeat", \.garp.lowerPriorityRepeat, 1...1000),
+        .integer("garp_master_refresh", \.garp.masterRefresh, 0...86400),
+        .integer("garp_master_refresh_repeat", \.garp.masterRefreshRepeat, 1...1000),
+        .flag("accept", \.accept, value: true, optionalBool: false),
+        .flag("no_accept", \.accept, value: false, optionalBool: false),
+        .flag("strict_mode", \.strictMode),
+        .custom("use_vmac") { model, statement, context in
+            guard context.expectArguments(statement, 0...2) else { return }
+            var vmac = VirtualMAC()
+            for token in statement.arguments {
+                if token.text.split(separator: ":").count >= 5 { vmac.macAddress = token.text } else { vmac.interfaceName = token.text }
+            }
+            model.useVMAC = vmac
+        },
+        .flag("vmac_xmit_base", \.vmacTransmitBase, optionalBool: false),
+        .integer("down_timer_adverts", \.downTimerAdverts, 1...100),
+        .flag("check_unicast_src", \.checkUnicastSource, optionalBool: false),
+        .flag("dont_track_primary", \.dontTrackPrimary, optionalBool: false),
+        .flag("skip_check_adv_addr", \.skipCheckAdvertAddress),
+        .flag("lower_prio_no_advert", \.lowerPriorityNoAdvert),
+        .flag("higher_prio_send_advert", \.higherPrioritySendAdvert),
+    ], notYetSupported: KnownKeywords.vrrpInstance)
+}
+
+enum VRRPSyncGroupSchema {
+    static let schema = BlockSchema<VRRPSyncGroup>("vrrp_sync_group", [
+        .names("group", \.members, locations: \.memberSources),
+        .trackers("track_interface", \.trackInterfaces, weights: -253...253),
+        .trackers("track_script", \.trackScripts, weights: -253...253),
+        .trackers("track_file", \.trackFiles, weights: -254...254),
+        .script("notify_master", \.notify.master),
+        .script("notify_backup", \.notify.backup),
+        .script("notify_fault", \.notify.fault),
+        .script("notify_stop", \.notify.stop),
+        .script("notify", \.notify.any),
+        .flag("smtp_alert", \.smtpAlert),
+        .flag("sync_group_tracking_weight", \.syncGroupTrackingWeight, optionalBool: false),
+    ], notYetSupported: KnownKeywords.syncGroup)
+}

@@ -1,0 +1,177 @@
+// VRRP rules: required settings, advert_int per version, address families, trackers that name
+// scripts and files, sync group membership, and VRIDs and addresses that two instances claim.
+
+enum VRRPChecks {
+    static func check(_ config: KeepalivedConfig, log: inout DiagnosticLog) {
+        let scripts = config.vrrpScripts.map(\.name)
+        let files = config.trackFiles.map(\.name)
+        for instance in config.vrrpInstances {
+            checkInstance(instance, log: &log)
+            checkTrackers(instance.trackScripts, kind: "track_script", target: "vrrp_script", names: scripts, log: &log)
+            checkTrackers(instance.trackFiles, kind: "track_file", target: "track_file", names: files, log: &log)
+        }
+        for group in config.vrrpSyncGroups {
+            checkTrackers(group.trackScripts, kind: "track_script", target: "vrrp_script", names: scripts, log: &log)
+            checkTrackers(group.trackFiles, kind: "track_file", target: "track_file", names: files, log: &log)
+        }
+        checkSyncGroups(config, log: &log)
+        checkRouterIDs(config.vrrpInstances, log: &log)
+        checkVirtualAddressesUnique(config.vrrpInstances, log: &log)
+    }
+
+    private static func checkInstance(_ instance: VRRPInstance, log: inout DiagnosticLog) {
+        let name = instance.name
+        let written = instance.source.keywords
+        if written["virtual_router_id"] == nil {
+            log.error("vrrp_instance '\(name)' needs a 'virtual_router_id' (1 to 255)", at: instance.source.declaration)
+        }
+        // Where a keyword was written but its value was rejected, that error is enough.
+        if instance.interface == nil && instance.unicastPeers.isEmpty && written["interface"] == nil {
+            log.error("vrrp_instance '\(name)' needs an 'interface' (only unicast instances may leave it out)",
+                      at: instance.source.declaration)
+        }
+        if instance.version == 2, written["advert_int"] != nil {
+            let interval = instance.advertInterval
+            if interval != interval.rounded() || interval < 1 {
+                log.error("VRRPv2 'advert_int' must be whole seconds from 1 to 255; got \(BuildContext.format(interval))"
+                          + " (use 'version 3' for shorter or fractional intervals)", at: instance.source["advert_int"])
+            }
+        }
+        if instance.version == 3 {
+            let interval = instance.advertInterval
+            if interval < 0.01 || interval > 40.95 {
+                log.error("VRRPv3 'advert_int' must be between 0.01 and 40.95 seconds; got \(BuildContext.format(interval))",
+                          at: instance.source["advert_int"])
+            } else if (interval * 100).rounded() != (interval * 100 * 1000).rounded() / 1000 {
+                log.warning("VRRPv3 'advert_int' is sent in hundredths of a second; \(BuildContext.format(interval)) will be rounded",
+                            at: instance.source["advert_int"])
+            }
+        }
+        checkFamilies(instance, log: &log)
+        if instance.state == .master && !instance.preempt {
+            log.warning("'nopreempt' has no effect on an instance whose initial state is MASTER; use 'state BACKUP' on every node",
+                        at: instance.source["nopreempt"])
+        }
+        if instance.state == .master && instance.preemptDelay > 0 {
+            log.warning("'preempt_delay' has no effect on an instance whose initial state is MASTER",
+                        at: instance.source["preempt_delay"])
+        }
+        if instance.priority == 255 {
+            log.note("priority 255 makes '\(name)' the address owner: it becomes MASTER at once and trackers cannot lower its priority",
+                     at: instance.source["priority"])
+        }
+        if instance.virtualAddresses.isEmpty && instance.excludedVirtualAddresses.isEmpty
+            && written["virtual_ipaddress"] == nil && written["virtual_ipaddress_excluded"] == nil {
+            log.warning("vrrp_instance '\(name)' has no virtual_ipaddress", at: instance.source.declaration)
+        }
+    }
+
+    private static func checkFamilies(_ instance: VRRPInstance, log: inout DiagnosticLog) {
+        let family = instance.family
+        for vip in instance.virtualAddresses where vip.address.family != family {
+            log.error("virtual_ipaddress mixes IPv4 and IPv6: \(vip.address) is \(vip.address.family) but the first address is \(family)"
+                      + " (put the other family in virtual_ipaddress_excluded)", at: vip.source.declaration)
+        }
+        if family == .ipv6, instance.source.keywords["version"] != nil {
+            if let vip = instance.virtualAddresses.first {
+                // `version 2` was written but the instance is IPv6: VRRPv2 carries only IPv4.
+                let versionLine = instance.source["version"]
+                log.error("IPv6 address \(vip.address) in a VRRPv2 instance; VRRPv2 carries only IPv4 addresses (use 'version 3')",
+                          at: vip.source.declaration, notes: [.note("version set here", at: versionLine)])
+            }
+        }
+        if let source = instance.unicastSourceIP {
+            for peer in instance.unicastPeers where peer.address.family != source.family {
+                log.error("unicast_peer \(peer.address) is \(peer.address.family) but unicast_src_ip \(source) is \(source.family)",
+                          at: peer.source.declaration, notes: [.note("unicast_src_ip set here", at: instance.source["unicast_src_ip"])])
+            }
+        } else if let first = instance.unicastPeers.first {
+            for peer in instance.unicastPeers where peer.address.family != first.address.family {
+                log.error("unicast_peer \(peer.address) is \(peer.address.family) but the first peer, \(first.address), is \(first.address.family)",
+                          at: peer.source.declaration)
+            }
+        }
+        if let first = instance.unicastPeers.first ?? nil, !instance.virtualAddresses.isEmpty,
+           first.address.family != family, instance.unicastSourceIP == nil {
+            log.error("unicast_peer \(first.address) is \(first.address.family) but the instance's addresses are \(family)",
+                      at: first.source.declaration)
+        }
+    }
+
+    private static func checkTrackers(_ trackers: [Tracker], kind: String, target: String, names: [String], log: inout DiagnosticLog) {
+        let known = Set(names)
+        for tracker in trackers where !known.contains(tracker.name) {
+            log.error("\(kind) '\(tracker.name)' names no \(target)\(ConfigValidator.hint(tracker.name, among: names))",
+                      at: tracker.source.declaration)
+        }
+    }
+
+    private static func checkSyncGroups(_ config: KeepalivedConfig, log: inout DiagnosticLog) {
+        let instances = config.vrrpInstances.map(\.name)
+        let known = Set(instances)
+        var membership: [String: (group: String, location: SourceLocation?)] = [:]
+        for group in config.vrrpSyncGroups {
+            if group.source.keywords["group"] == nil {
+                log.error("vrrp_sync_group '\(group.name)' needs a 'group { ... }' of instances", at: group.source.declaration)
+            } else if group.members.count == 1 {
+                log.warning("vrrp_sync_group '\(group.name)' has only one instance, so it synchronises nothing",
+                            at: group.memberSources.locations.first ?? group.source.declaration)
+            }
+            for (index, member) in group.members.enumerated() {
+                let location = group.memberSources.locations.indices.contains(index) ? group.memberSources.locations[index] : group.source.declaration
+                guard known.contains(member) else {
+                    log.error("vrrp_sync_group '\(group.name)' names no vrrp_instance '\(member)'\(ConfigValidator.hint(member, among: instances))",
+                              at: location)
+                    continue
+                }
+                if let previous = membership[member] {
+                    log.error("vrrp_instance '\(member)' is in two sync groups, '\(previous.group)' and '\(group.name)'", at: location,
+                              notes: previous.location.map { [.note("first listed here", at: $0)] } ?? [])
+                } else {
+                    membership[member] = (group.name, location)
+                }
+            }
+        }
+    }
+
+    /// Two instances with one VRID on one interface and family would answer for each other's
+    /// adverts; keepalived allows it only for unicast instances whose peers do not overlap.
+    private static func checkRouterIDs(_ instances: [VRRPInstance], log: inout DiagnosticLog) {
+        struct Key: Hashable { var interface: String; var family: IPAddress.Family; var vrid: Int }
+        var seen: [Key: VRRPInstance] = [:]
+        for instance in instances where instance.source.keywords["virtual_router_id"] != nil {
+            let key = Key(interface: instance.interface ?? "", family: instance.family, vrid: instance.virtualRouterID)
+            guard let previous = seen[key] else {
+                seen[key] = instance
+                continue
+            }
+            let peers = Set(instance.unicastPeers.map(\.address)), previousPeers = Set(previous.unicastPeers.map(\.address))
+            if !peers.isEmpty, !previousPeers.isEmpty, peers.isDisjoint(with: previousPeers) { continue }
+            let place = instance.interface.map { "interface \($0)" } ?? "no interface"
+            log.error("virtual_router_id \(instance.virtualRouterID) is used by both '\(previous.name)' and '\(instance.name)' on \(place) (\(instance.family))",
+                      at: instance.source["virtual_router_id"],
+                      notes: [.note("'\(previous.name)' uses it here", at: previous.source["virtual_router_id"])])
+        }
+    }
+
+    private static func checkVirtualAddressesUnique(_ instances: [VRRPInstance], log: inout DiagnosticLog) {
+        var owner: [IPAddress: (instance: String, location: SourceLocation?)] = [:]
+        for instance in instances {
+            var own = Set<IPAddress>()
+            for vip in instance.virtualAddresses + instance.excludedVirtualAddresses {
+                guard own.insert(vip.address).inserted else {
+                    // keepalived accepts this (its own sample does it), so it is not an error here either.
+                    log.warning("\(vip.address) is listed twice in vrrp_instance '\(instance.name)'", at: vip.source.declaration)
+                    continue
+                }
+                if let previous = owner[vip.address] {
+                    log.error("\(vip.address) is a virtual address of both '\(previous.instance)' and '\(instance.name)'",
+                              at: vip.source.declaration,
+                              notes: previous.location.map { [.note("'\(previous.instance)' claims it here", at: $0)] } ?? [])
+                } else {
+                    owner[vip.address] = (instance.name, vip.source.declaration)
+                }
+            }
+        }
+    }
+}
