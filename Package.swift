@@ -55,6 +55,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         ]),
 
         .executableTarget(name: "xdpha", dependencies: [
@@ -62,6 +63,7 @@ let package = Package(
             "VRRP", "Config", "BPF", "NetLab",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
 
         .executableTarget(name: "xdpha-demo", dependencies: ["BPF", "NetLab"], path: "Sources/Demo"),
@@ -69,7 +71,7 @@ let package = Package(
         .testTarget(name: "VRRPTests", dependencies: ["VRRP"], resources: [.copy("Golden")]),
         .testTarget(name: "ConfigTests", dependencies: ["Config"], resources: [.copy("Corpus")]),
         .testTarget(name: "BPFTests", dependencies: ["BPF", "NetLab", "CXDPHA"]),
-        .testTarget(name: "DaemonTests", dependencies: ["Daemon"]),
+        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "NetLab"]),
         .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "NetLab"]),
         .testTarget(name: "VRRPIOTests", dependencies: ["VRRPIO", "Netlink", "NetLab", "CLinux"]),
     ],

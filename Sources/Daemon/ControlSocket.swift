@@ -31,12 +31,17 @@ public struct ControlServer: Sendable {
         chmod(path, 0o600)
         defer { unlink(path) }
 
-        try await withThrowingDiscardingTaskGroup { group in
-            try await server.executeThenClose { clients in
-                for try await client in clients {
-                    group.addTask { await self.answer(client) }
+        // Iterating the listener does not end on cancellation by itself: closing the channel does.
+        try await withTaskCancellationHandler {
+            try await withThrowingDiscardingTaskGroup { group in
+                try await server.executeThenClose { clients in
+                    for try await client in clients {
+                        group.addTask { await self.answer(client) }
+                    }
                 }
             }
+        } onCancel: {
+            server.channel.close(promise: nil)
         }
     }
 

@@ -24,7 +24,10 @@ public final class LinkMonitor: Sendable {
                 continuation.finish()
                 reader.close()
             })
-        continuation.onTermination = { [loop] _ in loop.stop() }
+        // onTermination runs under the stream's lock (e.g. when a consuming task is cancelled);
+        // stop() waits for the thread, whose onExit finishes the stream and so needs that lock:
+        // stop from elsewhere.
+        continuation.onTermination = { [loop] _ in DispatchQueue.global().async { loop.stop() } }
     }
 
     deinit { loop.stop() }

@@ -52,7 +52,10 @@ public final class VRRPReceiver: Sendable {
             }
             throw VRRPIOError.system(operation: "receive thread: \(error)", errno: EIO)
         }
-        continuation.onTermination = { [loop] _ in loop.stop() }
+        // onTermination runs under the stream's lock (e.g. when a consuming task is cancelled);
+        // stop() waits for the thread, whose onExit finishes the stream and so needs that lock:
+        // stop from elsewhere.
+        continuation.onTermination = { [loop] _ in DispatchQueue.global().async { loop.stop() } }
     }
 
     deinit { loop.stop() }

@@ -6,5 +6,5 @@ struct XDPHA: AsyncParsableCommand {
         commandName: "xdpha",
         abstract: "VRRP and LVS-DR load balancing with an XDP fast path; reads keepalived.conf.",
         version: "0.1.0",
-        subcommands: [CheckConfigCommand.self])
+        subcommands: [RunCommand.self, StatusCommand.self, CheckConfigCommand.self])
 }

@@ -1,0 +1,27 @@
+// What `xdpha run` was asked to do.
+
+public enum VRRPReceptionMode: String, Sendable, CaseIterable {
+    /// XDP where it attaches, the raw socket elsewhere (logged per interface).
+    case auto
+    case xdp
+    case socket
+}
+
+public struct DaemonOptions: Sendable {
+    public var configPath: String
+    public var stateDirectory: String
+    public var reception: VRRPReceptionMode
+    /// --bpf-object: load this object instead of the embedded one (development).
+    public var bpfObjectPath: String?
+
+    public init(configPath: String, stateDirectory: String = "/run/xdpha",
+                reception: VRRPReceptionMode = .auto, bpfObjectPath: String? = nil) {
+        self.configPath = configPath
+        self.stateDirectory = stateDirectory
+        self.reception = reception
+        self.bpfObjectPath = bpfObjectPath
+    }
+
+    public var controlSocketPath: String { stateDirectory + "/control.sock" }
+    public var pidFilePath: String { stateDirectory + "/xdpha.pid" }
+}

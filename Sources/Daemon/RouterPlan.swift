@@ -1,0 +1,139 @@
+// One vrrp_instance made ready to run: the state machine's configuration plus what the I/O side
+// needs (interface, source, peers, VIP assignments, GARP policy, notify scripts). Built from the
+// parsed config and the host's facts; a plan that cannot be built names the reason.
+import Config
+import Foundation
+import Netlink
+import VRRP
+
+struct RouterPlan: Sendable {
+    struct VirtualAddressAssignment: Sendable, Hashable {
+        let assignment: AddressAssignment
+        let ifindex: Int32
+        /// In the adverts (virtual_ipaddress) or only configured (virtual_ipaddress_excluded).
+        let advertised: Bool
+    }
+
+    struct AnnouncementPolicy: Sendable, Hashable {
+        /// Gratuitous ARPs / NAs per burst (garp_master_repeat).
+        var repeatCount: Int
+        /// Refresh bursts while master (garp_master_refresh); nil: none.
+        var refreshInterval: Duration?
+        var refreshRepeat: Int
+    }
+
+    let name: String
+    let interfaceName: String
+    let ifindex: Int32
+    let mac: MACAddress
+    let configuration: VirtualRouterConfiguration
+    /// Unicast peers; empty: the VRRP multicast group.
+    let peers: [VRRP.IPAddress]
+    let addresses: [VirtualAddressAssignment]
+    let announcements: AnnouncementPolicy
+    let notify: StateNotifications
+    /// track_interface entries: interface name and weight (0: down means FAULT).
+    let trackedInterfaces: [String: Int]
+    /// Names of the sync group this instance belongs to, if any.
+    var syncGroup: String?
+
+    var family: IPFamily { configuration.family }
+}
+
+struct PlanError: Error, CustomStringConvertible {
+    let description: String
+}
+
+/// The facts of an interface the plan needs, read over netlink.
+struct InterfaceFacts: Sendable {
+    let ifindex: Int32
+    let mac: MACAddress
+    let primaryIPv4: InetAddress?
+    let ipv6LinkLocal: InetAddress?
+}
+
+enum RouterPlanner {
+    static func plan(_ instance: VRRPInstance, interface facts: InterfaceFacts, interfaceName: String,
+                     ifindexOf: (String) -> Int32?) throws -> RouterPlan {
+        let family: IPFamily = instance.family == .ipv4 ? .ipv4 : .ipv6
+        guard instance.virtualRouterID >= 1, instance.virtualRouterID <= 255 else {
+            throw PlanError(description: "\(instance.name): virtual_router_id \(instance.virtualRouterID) is outside 1...255")
+        }
+        guard let version = VRRPVersion(rawValue: UInt8(instance.version)) else {
+            throw PlanError(description: "\(instance.name): VRRP version \(instance.version)")
+        }
+        let centiseconds = Int((instance.advertInterval * 100).rounded())
+        guard let interval = AdvertInterval(centiseconds: centiseconds) else {
+            throw PlanError(description: "\(instance.name): advert_int \(instance.advertInterval)")
+        }
+
+        let primary: VRRP.IPAddress
+        if let source = instance.unicastSourceIP.flatMap(VRRP.IPAddress.init) {
+            primary = source
+        } else if family == .ipv4, let address = facts.primaryIPv4.flatMap(VRRP.IPAddress.init) {
+            primary = address
+        } else if family == .ipv6, let address = facts.ipv6LinkLocal.flatMap(VRRP.IPAddress.init) {
+            primary = address
+        } else {
+            throw PlanError(description: "\(instance.name): \(interfaceName) has no \(family == .ipv4 ? "IPv4 address" : "IPv6 link-local address") to send adverts from")
+        }
+
+        var authentication = V2Authentication.none
+        if let auth = instance.authentication {
+            guard auth.type == .pass else {
+                throw PlanError(description: "\(instance.name): auth_type AH is not supported (RFC 3768 removed it)")
+            }
+            guard let password = VRRPPassword(auth.password) else {
+                throw PlanError(description: "\(instance.name): auth_pass is not a valid password")
+            }
+            authentication = .simplePassword(password)
+        }
+
+        var assignments: [RouterPlan.VirtualAddressAssignment] = []
+        func assign(_ vip: VirtualAddress, advertised: Bool) throws {
+            guard let address = InetAddress(vip.address) else {
+                throw PlanError(description: "\(instance.name): address \(vip.address)")
+            }
+            let device = vip.device ?? interfaceName
+            guard let ifindex = device == interfaceName ? facts.ifindex : ifindexOf(device) else {
+                throw PlanError(description: "\(instance.name): interface \(device) of \(vip.address) does not exist")
+            }
+            let scope = vip.scope.flatMap(AddressScope.init(keepalivedName:)) ?? .global
+            assignments.append(.init(
+                assignment: AddressAssignment(address: address, prefixLength: UInt8(vip.prefixLength),
+                                              label: vip.label, scope: scope,
+                                              skipsDuplicateAddressDetection: address.family == .ipv6),
+                ifindex: ifindex, advertised: advertised))
+        }
+        for vip in instance.virtualAddresses { try assign(vip, advertised: true) }
+        for vip in instance.excludedVirtualAddresses { try assign(vip, advertised: false) }
+        let advertisedAddresses = instance.virtualAddresses.compactMap { VRRP.IPAddress($0.address) }
+
+        let configuration = VirtualRouterConfiguration(
+            virtualRouterID: UInt8(instance.virtualRouterID), version: version,
+            priority: UInt8(clamping: instance.priority), advertisementInterval: interval,
+            primaryAddress: primary, virtualAddresses: advertisedAddresses,
+            preemptMode: instance.preempt, preemptDelay: .milliseconds(Int(instance.preemptDelay * 1000)),
+            acceptMode: instance.accept, authentication: authentication,
+            checksAddressList: !instance.skipCheckAdvertAddress,
+            reannounceDelay: instance.garp.masterDelay > 0 ? .seconds(instance.garp.masterDelay) : nil)
+        do {
+            try configuration.validate()
+        } catch {
+            throw PlanError(description: "\(instance.name): \(error)")
+        }
+
+        var tracked: [String: Int] = [:]
+        for tracker in instance.trackInterfaces { tracked[tracker.name] = tracker.weight ?? 0 }
+
+        return RouterPlan(
+            name: instance.name, interfaceName: interfaceName, ifindex: facts.ifindex, mac: facts.mac,
+            configuration: configuration,
+            peers: instance.unicastPeers.compactMap { VRRP.IPAddress($0.address) },
+            addresses: assignments,
+            announcements: .init(repeatCount: max(1, instance.garp.masterRepeat),
+                                 refreshInterval: instance.garp.masterRefresh > 0 ? .seconds(instance.garp.masterRefresh) : nil,
+                                 refreshRepeat: max(1, instance.garp.masterRefreshRepeat)),
+            notify: instance.notify, trackedInterfaces: tracked, syncGroup: nil)
+    }
+}

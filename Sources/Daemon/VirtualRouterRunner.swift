@@ -1,0 +1,340 @@
+// Runs one virtual router: feeds its state machine from a queue of inputs and carries out the
+// actions it returns (adverts, addresses, announcements, timers, scripts).
+import BPF
+import Foundation
+import Logging
+import Netlink
+import VRRP
+import VRRPIO
+
+final class VirtualRouterRunner: Sendable {
+    let plan: RouterPlan
+    private let inputs: AsyncStream<RouterInput>
+    private let continuation: AsyncStream<RouterInput>.Continuation
+    private let snapshot: StatusBox
+    private let onStateChange: @Sendable (String, VRRPState) -> Void
+
+    init(plan: RouterPlan, reception: ReceptionPath, onStateChange: @escaping @Sendable (String, VRRPState) -> Void) {
+        self.plan = plan
+        (inputs, continuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(4096))
+        snapshot = StatusBox(RouterStatus(
+            name: plan.name, interface: plan.interfaceName,
+            family: plan.family == .ipv4 ? "ipv4" : "ipv6",
+            virtualRouterID: Int(plan.configuration.virtualRouterID), version: Int(plan.configuration.version.rawValue),
+            state: "INIT", configuredPriority: Int(plan.configuration.priority),
+            effectivePriority: Int(plan.configuration.priority), masterSeen: nil,
+            virtualAddresses: plan.addresses.map { "\($0.assignment.address)/\($0.assignment.prefixLength)" },
+            lastTransition: nil, receptionPath: reception.name,
+            advertsSent: 0, advertsReceived: 0, advertsRejected: [:]))
+        self.onStateChange = onStateChange
+        self.reception = reception
+    }
+
+    private let reception: ReceptionPath
+
+    func send(_ input: RouterInput) { continuation.yield(input) }
+
+    /// Stops the router gracefully and waits until its goodbye is done.
+    func stop() async {
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            if case .terminated = continuation.yield(.stop(done: { done.resume() })) { done.resume() }
+        }
+    }
+
+    var status: RouterStatus { snapshot.value }
+
+    /// The loop: runs until a stop input has been handled.
+    func run(netlink: RouteNetlink, notify: NotifyScriptQueue, logger: Logger) async throws {
+        var engine = try RouterEngine(plan: plan, reception: reception, netlink: netlink, notify: notify,
+                                      logger: logger, queue: continuation, snapshot: snapshot,
+                                      onStateChange: onStateChange)
+        await engine.handle(.event(.startup))
+        for await input in inputs {
+            if case .stop(let done) = input {
+                await engine.handle(.event(.shutdown))
+                await engine.finish()
+                continuation.finish()
+                done()
+                return
+            }
+            await engine.handle(input)
+        }
+        // Cancelled rather than stopped: still leave the network as a stopping router should.
+        continuation.finish()
+        await engine.handle(.event(.shutdown))
+        await engine.finish()
+    }
+}
+
+/// The runner's mutable side, owned by its loop alone.
+private struct RouterEngine {
+    let plan: RouterPlan
+    let reception: ReceptionPath
+    let netlink: RouteNetlink
+    let notify: NotifyScriptQueue
+    let logger: Logger
+    let queue: AsyncStream<RouterInput>.Continuation
+    let snapshot: StatusBox
+    let onStateChange: @Sendable (String, VRRPState) -> Void
+
+    var router: VirtualRouter
+    let sender: VRRPSender
+    let arp: GratuitousARPSender?
+    let neighborAdvertiser: NeighborAdvertisementSender?
+    var timers: [VRRPTimer: Task<Void, Never>] = [:]
+    var refresh: Task<Void, Never>?
+    /// The XDP record's timestamp last fed to the state machine.
+    var lastFedAdvertNanoseconds: UInt64 = 0
+
+    init(plan: RouterPlan, reception: ReceptionPath, netlink: RouteNetlink, notify: NotifyScriptQueue,
+         logger: Logger, queue: AsyncStream<RouterInput>.Continuation, snapshot: StatusBox,
+         onStateChange: @escaping @Sendable (String, VRRPState) -> Void) throws {
+        self.plan = plan
+        self.reception = reception
+        self.netlink = netlink
+        self.notify = notify
+        self.logger = logger
+        self.queue = queue
+        self.snapshot = snapshot
+        self.onStateChange = onStateChange
+        router = try VirtualRouter(configuration: plan.configuration)
+        sender = try VRRPSender(family: InetAddress.Family(plan.family), ifindex: plan.ifindex)
+        let hasIPv4 = plan.addresses.contains { $0.assignment.address.family == .ipv4 }
+        let hasIPv6 = plan.addresses.contains { $0.assignment.address.family == .ipv6 }
+        arp = hasIPv4 ? try GratuitousARPSender(ifindex: plan.ifindex) : nil
+        neighborAdvertiser = hasIPv6 ? try NeighborAdvertisementSender(ifindex: plan.ifindex) : nil
+    }
+
+    mutating func handle(_ input: RouterInput) async {
+        let now = MonotonicClock.now()
+        switch input {
+        case .event(let event):
+            await apply(router.handle(event, at: now))
+        case .packet(let packet):
+            receive(packet, now: now)
+            let actions = validated(packet).map { router.handle($0, at: now) } ?? []
+            await apply(actions)
+        case .xdpWake(let record):
+            await feed(record)
+        case .timer(let timer):
+            if timer == .masterDown, case .xdp(let program, let key) = reception,
+               let record = try? await program.lastVRRPAdvert(key) {
+                // Adverts do not wake us on the XDP path: the stage's record says whether the
+                // master spoke since; if it did, that advert restarts the timer instead.
+                await feed(record)
+                if let deadline = router.timerDeadlines[.masterDown], deadline > MonotonicClock.now() { break }
+            }
+            await apply(router.handle(.timerFired(timer), at: MonotonicClock.now()))
+        case .stop:
+            break
+        }
+        publish()
+    }
+
+    /// Cancels what is still scheduled and closes the sockets.
+    mutating func finish() async {
+        for task in timers.values { task.cancel() }
+        timers.removeAll()
+        refresh?.cancel()
+        if case .xdp(let program, let key) = reception { try? await program.setVRRPMaster(key, false) }
+        sender.close()
+        arp?.close()
+        neighborAdvertiser?.close()
+        await notify.drain()
+        publish()
+    }
+
+    // MARK: receiving
+
+    private func receive(_ packet: ReceivedVRRPPacket, now: MonotonicInstant) {
+        snapshot.update { $0.advertsReceived += 1 }
+    }
+
+    private func validated(_ packet: ReceivedVRRPPacket) -> VRRPEvent? {
+        guard let source = VRRP.IPAddress(packet.source), let destination = VRRP.IPAddress(packet.destination),
+              let addresses = IPHeaderAddresses(source: source, destination: destination) else { return nil }
+        let expectations = plan.configuration.expectations
+        let vrid = plan.configuration.virtualRouterID
+        let result = AdvertReceiver.validate(
+            payload: packet.payload,
+            header: ReceivedPacketHeader(addresses: addresses, hopLimit: packet.hopLimit),
+            lookup: { $0 == vrid ? expectations : nil })
+        switch result {
+        case .success(let valid):
+            snapshot.update { $0.masterSeen = "\(valid.source)" }
+            return .advertReceived(valid.advert, source: valid.source, hopLimit: nil)
+        case .failure(let rejection):
+            count(rejection.reason)
+            RateLimitedLog.shared.warn(logger, key: "\(plan.name)-\(rejection.reason)",
+                                       "advert rejected: \(rejection)", metadata: ["instance": "\(plan.name)", "from": "\(packet.source)"])
+            return nil
+        }
+    }
+
+    /// Feeds an advert the XDP stage recorded (validated in the kernel) unless it was fed before.
+    private mutating func feed(_ record: VRRPReceivedAdvert) async {
+        guard record.receivedAtNanoseconds > lastFedAdvertNanoseconds,
+              let source = VRRP.IPAddress(record.source),
+              let interval = AdvertInterval(centiseconds: Int(record.maxAdverIntervalCentiseconds)),
+              let version = VRRPVersion(rawValue: record.version) else { return }
+        lastFedAdvertNanoseconds = record.receivedAtNanoseconds
+        // The stage checked the address count, not the list; the list is ours by construction.
+        let advert = VRRPAdvert(version: version, virtualRouterID: plan.configuration.virtualRouterID,
+                                priority: record.priority, interval: interval,
+                                addresses: plan.configuration.virtualAddresses,
+                                authentication: plan.configuration.authentication)
+        snapshot.update { $0.masterSeen = "\(source)" }
+        let at = MonotonicClock.instant(nanoseconds: record.receivedAtNanoseconds)
+        await apply(router.handle(.advertReceived(advert, source: source, hopLimit: nil), at: at))
+    }
+
+    private func count(_ reason: AdvertRejectionReason) {
+        snapshot.update { $0.advertsRejected[reason.rawValue, default: 0] += 1 }
+    }
+
+    // MARK: acting
+
+    private mutating func apply(_ actions: [VRRPAction]) async {
+        for action in actions { await execute(action) }
+    }
+
+    private mutating func execute(_ action: VRRPAction) async {
+        switch action {
+        case .sendAdvert(let advert):
+            sendAdvert(advert)
+        case .addVirtualAddresses:
+            for vip in plan.addresses {
+                do { try await netlink.addAddress(vip.assignment, ifindex: vip.ifindex) } catch {
+                    logger.error("cannot add \(vip.assignment)", metadata: ["instance": "\(plan.name)", "error": "\(error)"])
+                }
+            }
+        case .removeVirtualAddresses:
+            for vip in plan.addresses {
+                do { try await netlink.removeAddress(vip.assignment, ifindex: vip.ifindex) } catch {
+                    logger.error("cannot remove \(vip.assignment)", metadata: ["instance": "\(plan.name)", "error": "\(error)"])
+                }
+            }
+        case .announceAddresses:
+            announce(repeating: plan.announcements.repeatCount)
+        case .armTimer(let timer, let deadline):
+            timers[timer]?.cancel()
+            let queue = self.queue
+            timers[timer] = Task {
+                do { try await MonotonicClock.sleep(until: deadline) } catch { return }
+                queue.yield(.timer(timer))
+            }
+        case .cancelTimer(let timer):
+            timers[timer]?.cancel()
+            timers[timer] = nil
+        case .stateChanged(let from, let to, let reason):
+            await changedState(from: from, to: to, reason: reason)
+        case .effectivePriorityChanged(let from, let to):
+            logger.info("effective priority \(from) -> \(to)", metadata: ["instance": "\(plan.name)"])
+        case .advertRejected(let rejection):
+            count(rejection.reason)
+        }
+    }
+
+    private func sendAdvert(_ advert: VRRPAdvert) {
+        let source = plan.configuration.primaryAddress
+        let destinations = plan.peers.isEmpty ? [VRRPWire.group(for: plan.family)] : plan.peers
+        for destination in destinations {
+            guard let ip = IPHeaderAddresses(source: source, destination: destination) else { continue }
+            do {
+                let payload = try AdvertEncoder.encode(advert, ip: ip)
+                try sender.send(payload, to: InetAddress(destination), from: InetAddress(source))
+                snapshot.update { $0.advertsSent += 1 }
+            } catch {
+                RateLimitedLog.shared.warn(logger, key: "\(plan.name)-send", "cannot send advert: \(error)",
+                                           metadata: ["instance": "\(plan.name)", "to": "\(destination)"])
+            }
+        }
+    }
+
+    private func announce(repeating count: Int) {
+        for _ in 0..<count {
+            for vip in plan.addresses {
+                let address = vip.assignment.address
+                do {
+                    if address.family == .ipv4 { try arp?.announce(address, at: plan.mac) }
+                    else { try neighborAdvertiser?.announce(address, at: plan.mac) }
+                } catch {
+                    RateLimitedLog.shared.warn(logger, key: "\(plan.name)-announce", "cannot announce \(address): \(error)",
+                                               metadata: ["instance": "\(plan.name)"])
+                }
+            }
+        }
+    }
+
+    private mutating func changedState(from: VRRPState, to: VRRPState, reason: TransitionReason) async {
+        logger.notice("\(from.rawValue.uppercased()) -> \(to.rawValue.uppercased())",
+                      metadata: ["instance": "\(plan.name)", "reason": "\(reason)"])
+        snapshot.update { $0.lastTransition = Date().timeIntervalSince1970 }
+        if case .xdp(let program, let key) = reception {
+            do { try await program.setVRRPMaster(key, to == .master) } catch {
+                logger.error("cannot tell the XDP stage our state", metadata: ["instance": "\(plan.name)", "error": "\(error)"])
+            }
+        }
+        refresh?.cancel()
+        refresh = nil
+        if to == .master, let interval = plan.announcements.refreshInterval {
+            let queue = self.queue
+            _ = queue
+            let plan = self.plan
+            let arp = self.arp, na = self.neighborAdvertiser
+            refresh = Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: interval)
+                    if Task.isCancelled { return }
+                    for _ in 0..<plan.announcements.refreshRepeat {
+                        for vip in plan.addresses {
+                            let address = vip.assignment.address
+                            if address.family == .ipv4 { try? arp?.announce(address, at: plan.mac) }
+                            else { try? na?.announce(address, at: plan.mac) }
+                        }
+                    }
+                }
+            }
+        }
+        let state: String
+        switch to {
+        case .master: state = "MASTER"
+        case .backup: state = "BACKUP"
+        case .fault: state = "FAULT"
+        case .initialize: state = "STOP"
+        }
+        await notify.transition(of: plan.name, to: state, priority: Int(router.effectivePriority), scripts: plan.notify)
+        onStateChange(plan.name, to)
+    }
+
+    private func publish() {
+        let router = self.router
+        snapshot.update {
+            $0.state = RouterEngine.name(of: router.state)
+            $0.effectivePriority = Int(router.effectivePriority)
+        }
+    }
+
+    static func name(of state: VRRPState) -> String {
+        switch state {
+        case .initialize: return "INIT"
+        case .backup: return "BACKUP"
+        case .master: return "MASTER"
+        case .fault: return "FAULT"
+        }
+    }
+}
+
+/// The latest status of one router, read by the control socket while the loop writes it.
+final class StatusBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var current: RouterStatus
+
+    init(_ value: RouterStatus) { current = value }
+
+    var value: RouterStatus { lock.withLock { current } }
+
+    func update(_ change: (inout RouterStatus) -> Void) {
+        lock.withLock { change(&current) }
+    }
+}
