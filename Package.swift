@@ -33,6 +33,7 @@ let package = Package(
         // Pure logic: no sockets, no netlink, no BPF.
         .target(name: "VRRP"),
         .target(name: "Config"),
+        .target(name: "Balancer"),
 
         // Thin owners of C handles.
         .target(name: "BPF", dependencies: ["CBPF", "CXDPHA", "XDPObjects"]),
@@ -51,7 +52,8 @@ let package = Package(
 
         .testTarget(name: "VRRPTests", dependencies: ["VRRP"], resources: [.copy("Golden")]),
         .testTarget(name: "ConfigTests", dependencies: ["Config"], resources: [.copy("Corpus")]),
-        .testTarget(name: "BPFTests", dependencies: ["BPF", "NetLab", "CXDPHA"]),
+        .testTarget(name: "BPFTests", dependencies: ["BPF", "NetLab", "CXDPHA", "Balancer"]),
+        .testTarget(name: "BalancerTests", dependencies: ["Balancer"]),
     ],
     swiftLanguageModes: [.v6]
 )
