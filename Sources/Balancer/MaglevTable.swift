@@ -48,11 +48,11 @@ public enum MaglevTable {
             next[rank] = Int(offsetHash.hash(name) % UInt64(size))
             skip[rank] = Int(skipHash.hash(name) % UInt64(size - 1)) + 1
         }
-        var turns = WeightedTurns(weights: order.map { backends[$0].weight })
+        let turns = WeightedTurns.sequence(weights: order.map { backends[$0].weight }, count: size)
         var table = [Int32](repeating: -1, count: size)
         table.withUnsafeMutableBufferPointer { slots in
-            var filled = 0
-            while filled < size, let rank = turns.next() {
+            // Every turn claims exactly one slot, so `size` turns fill the table.
+            for rank in turns.lazy.map(Int.init) {
                 var slot = next[rank]
                 let step = skip[rank]
                 while slots[slot] >= 0 {
@@ -63,7 +63,6 @@ public enum MaglevTable {
                 slot += step
                 if slot >= size { slot -= size }
                 next[rank] = slot
-                filled += 1
             }
         }
         return table

@@ -45,7 +45,7 @@ import Testing
     /// (two directors must agree), so a change here is a change of the data path's behaviour.
     @Test func isTheSameInEveryProcess() {
         let table = MaglevTable.build(backends(reals(weights: [1, 2, 3])), size: 13)
-        #expect(table == [1, 2, 0, 0, 1, 2, 2, 1, 1, 2, 2, 2, 2])
+        #expect(table == [1, 0, 2, 0, 1, 2, 2, 1, 1, 2, 2, 2, 2])
         let big = MaglevTable.build(backends(reals(weights: [1, 1, 1, 1])), size: size)
         #expect(Array(big.prefix(12)) == [3, 0, 0, 3, 2, 2, 2, 2, 3, 3, 0, 0])
     }
@@ -98,5 +98,26 @@ import Testing
         let large = MaglevTable.size(forBackends: 700)
         #expect(large >= 70000 && Primes.isPrime(large))
         #expect(Primes.isPrime(65537) && !Primes.isPrime(65536) && !Primes.isPrime(1))
+    }
+}
+
+@Suite struct WeightedTurnsTests {
+    @Test func everyPrefixIsProportional() {
+        let weights: [UInt32] = [7, 3, 0, 10, 1]
+        let turns = WeightedTurns.sequence(weights: weights, count: 2100)
+        #expect(turns.count == 2100)
+        for prefix in [21, 210, 777, 2100] {
+            let total = Double(weights.reduce(0, +))
+            for (position, weight) in weights.enumerated() {
+                let taken = turns.prefix(prefix).filter { $0 == Int32(position) }.count
+                #expect(abs(Double(taken) - Double(prefix) * Double(weight) / total) <= 1.5)
+            }
+        }
+    }
+
+    @Test func heaviestBackendTurnsEveryRound() {
+        // Rounds: {0}, {1, 0}, {0}, {1, 0}: backend 1 waits for round 2, then joins every other one.
+        #expect(WeightedTurns.sequence(weights: [2, 1], count: 6) == [0, 1, 0, 0, 1, 0])
+        #expect(WeightedTurns.sequence(weights: [0, 0], count: 6).isEmpty)
     }
 }
