@@ -37,6 +37,8 @@ public actor EntryProgram {
     private let pass: BPFProgram
     private let floor: BPFProgram
     private let traffic: BPFMap
+    /// The DR stage's maps (EntryProgram+DR.swift).
+    let dr: DRMaps
 
     /// Loads the embedded object, or the one at `objectPath` (the --bpf-object override).
     public init(objectPath: String? = nil) throws {
@@ -57,6 +59,7 @@ public actor EntryProgram {
         pass = try object.program(named: "xdpha_pass")
         floor = try object.program(named: "xdpha_floor")
         traffic = try object.map(named: "xdpha_traffic")
+        dr = try DRMaps(object: object)
     }
 
     public var entryFD: Int32 { entry.fd }
