@@ -118,13 +118,15 @@ public struct DataPathPlanner: Sendable {
         case .roundRobin, .weightedRoundRobin:
             let positions = RoundRobinRing.build(weights: weights, weighted: service.scheduler == .weightedRoundRobin,
                                                  capacity: limits.ringSlots)
-            return positions.map { members[$0].index }
+            let indices = members.map(\.index)
+            return positions.map { indices[$0] }
         case .maglev, .sourceHash, .destinationHash:
             let active = weights.filter { $0 > 0 }.count
             guard active > 0 else { return [] }
             let size = try tableSize(of: service, activeReals: active)
             let backends = members.map { MaglevTable.Backend(name: $0.server.name, weight: $0.server.weight) }
-            return MaglevTable.build(backends, size: size).map { members[Int($0)].index }
+            let indices = members.map(\.index)
+            return MaglevTable.build(backends, size: size).map { indices[Int($0)] }
         }
     }
 

@@ -26,11 +26,8 @@ public enum FlowHash {
 
     public static func hash(_ key: FlowKey, fields: FlowFields) -> UInt32 {
         var h = seed
-        let source = fields.contains(.sourceAddress) ? key.source.paddedBytes : [UInt8](repeating: 0, count: 16)
-        let destination = fields.contains(.destinationAddress) ? key.destination.paddedBytes : [UInt8](repeating: 0, count: 16)
-        for bytes in [source, destination] {
-            for word in 0..<4 { h = mix(h, bigEndianWord(bytes, at: word * 4)) }
-        }
+        h = mixAddress(h, fields.contains(.sourceAddress) ? key.source.bytes : [])
+        h = mixAddress(h, fields.contains(.destinationAddress) ? key.destination.bytes : [])
         let sourcePort = fields.contains(.sourcePort) ? UInt32(key.sourcePort) : 0
         let destinationPort = fields.contains(.destinationPort) ? UInt32(key.destinationPort) : 0
         h = mix(h, sourcePort << 16 | destinationPort)
@@ -39,9 +36,17 @@ public enum FlowHash {
         return finish(h, length: 40)
     }
 
-    private static func bigEndianWord(_ bytes: [UInt8], at offset: Int) -> UInt32 {
-        UInt32(bytes[offset]) << 24 | UInt32(bytes[offset + 1]) << 16 | UInt32(bytes[offset + 2]) << 8
-            | UInt32(bytes[offset + 3])
+    /// The four words of a BPF address field: the address's bytes big-endian, then zeros.
+    private static func mixAddress(_ h: UInt32, _ bytes: [UInt8]) -> UInt32 {
+        var h = h
+        for word in 0..<4 {
+            let offset = word * 4
+            h = mix(h, offset + 4 <= bytes.count
+                ? UInt32(bytes[offset]) << 24 | UInt32(bytes[offset + 1]) << 16
+                    | UInt32(bytes[offset + 2]) << 8 | UInt32(bytes[offset + 3])
+                : 0)
+        }
+        return h
     }
 
     private static func rotate(_ x: UInt32, _ r: UInt32) -> UInt32 { (x << r) | (x >> (32 - r)) }
