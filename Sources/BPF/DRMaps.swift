@@ -5,8 +5,10 @@
 // that goes away stops being matched before its id can be reused; a real is written before any
 // ring names it and cleared only after no ring does; a ring is built completely in a fresh inner
 // map and swapped in with one update of xdpha_dr_rings (the data path sees the old ring or the
-// new one, never a mix). A real's ARRAY entry is copied in place, so a reader racing that one copy
-// may see old and new fields of that real mixed for one packet.
+// new one, never a mix). That a real index names one real from its write until its clear relies
+// on the caller not reusing, within one write, an index it frees (Balancer's planner does not).
+// A real's ARRAY entry is copied in place, so a reader racing that one copy may see old and new
+// fields of that real mixed for one packet.
 import CBPF
 import CXDPHA
 import Foundation
@@ -23,9 +25,10 @@ final class DRMaps {
     let outcomes: BPFMap
     let interfaces: BPFMap
 
-    /// What the maps hold, as far as this writer knows; nil after a failed write, when the next
-    /// write compares with the maps themselves instead.
-    private var programmed: DRDataPath? = DRDataPath()
+    /// What the maps hold, as far as this writer knows. Nil before the first write and after a
+    /// failed one: the next write then clears whatever it does not want from every slot, and
+    /// leaves counters alone (they may belong to maps that outlived a previous writer).
+    private var programmed: DRDataPath?
     private var egressDevices: Set<UInt32> = []
 
     var egressFD: Int32 { egress.fd }
@@ -59,12 +62,14 @@ final class DRMaps {
         }
         for id in 0..<UInt32(DRDataPath.maxServices) where !wantedIDs.contains(id) && (old == nil || oldServices[id] != nil) {
             try rings.delete(key: id, missingIsFine: true)
-            try serviceStats.zeroPerCPU(index: id, valueSize: MemoryLayout<xdpha_dr_stats>.size)
+            if old != nil {
+                try serviceStats.zeroPerCPU(index: id, valueSize: MemoryLayout<xdpha_dr_stats>.size)
+            }
         }
 
         // 2. Reals that are new or changed, before any ring names them.
         for real in desired.reals where old == nil || oldReals[real.index] != real {
-            if oldReals[real.index]?.generation != real.generation {
+            if old != nil && oldReals[real.index]?.generation != real.generation {
                 try realStats.zeroPerCPU(index: real.index, valueSize: MemoryLayout<xdpha_dr_stats>.size)
             }
             var value = try DRMapRecords.realValue(real)

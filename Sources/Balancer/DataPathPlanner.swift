@@ -36,7 +36,12 @@ public struct DataPathPlanner: Sendable {
             }
         }
         var generation = lastGeneration
-        let indices = allocate(keys: slotKeys, kept: realSlots.mapValues(\.index))
+        // An index freed by this plan is not given out again by it: the data path may still be
+        // reading the old real through a ring that is only replaced after the new reals are written.
+        let wanted = Set(slotKeys)
+        let freed = Set(realSlots.filter { !wanted.contains($0.key) }.map(\.value.index))
+        let indices = allocate(keys: slotKeys, kept: realSlots.mapValues(\.index), avoiding: freed,
+                               limit: UInt32(limits.maxReals))
         var slots: [RealSlotKey: RealSlot] = [:]
         for key in slotKeys {
             if let old = realSlots[key], old.index == indices[key] {
@@ -93,8 +98,10 @@ public struct DataPathPlanner: Sendable {
         if realCount > limits.maxReals { throw .tooManyReals(count: realCount, limit: limits.maxReals) }
     }
 
-    /// Keeps the numbers of keys that had one; gives the others the lowest free numbers.
-    private func allocate<Key: Hashable>(keys: [Key], kept: [Key: UInt32]) -> [Key: UInt32] {
+    /// Keeps the numbers of keys that had one; gives the others the lowest free numbers below
+    /// `limit`, those in `avoiding` only when no other is left.
+    private func allocate<Key: Hashable>(keys: [Key], kept: [Key: UInt32], avoiding: Set<UInt32> = [],
+                                         limit: UInt32 = .max) -> [Key: UInt32] {
         var result: [Key: UInt32] = [:]
         var used = Set<UInt32>()
         for key in keys {
@@ -104,10 +111,16 @@ public struct DataPathPlanner: Sendable {
             }
         }
         var candidate: UInt32 = 0
+        var fallback = avoiding.sorted().makeIterator()
         for key in keys where result[key] == nil {
-            while used.contains(candidate) { candidate += 1 }
-            result[key] = candidate
-            used.insert(candidate)
+            while candidate < limit && (used.contains(candidate) || avoiding.contains(candidate)) { candidate += 1 }
+            var number = candidate
+            if candidate >= limit {
+                // Validation keeps the count within the limit, so a freed number is left.
+                repeat { number = fallback.next()! } while used.contains(number)
+            }
+            result[key] = number
+            used.insert(number)
         }
         return result
     }

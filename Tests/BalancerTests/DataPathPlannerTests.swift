@@ -43,17 +43,33 @@ import Testing
         #expect(first.services[0].ring != second.services[0].ring)
     }
 
-    @Test func aReusedIndexGetsANewGeneration() throws {
+    @Test func aFreedIndexIsReusedOnlyByALaterPlanAndWithANewGeneration() throws {
         var planner = DataPathPlanner()
-        let first = try planner.plan([service(weights: [1, 1])])
-        let replaced = Service(key: webService, scheduler: .maglev,
-                               reals: [reals(weights: [1, 1])[0], RealServer(address: address("198.51.100.99"), port: 80)])
-        let second = try planner.plan([replaced])
-        let old = try #require(first.reals.first { $0.server.address == address("198.51.100.2") })
-        let new = try #require(second.reals.first { $0.server.address == address("198.51.100.99") })
+        let pair = reals(weights: [1, 1])
+        let newcomer = RealServer(address: address("198.51.100.99"), port: 80)
+        let first = try planner.plan([Service(key: webService, scheduler: .maglev, reals: pair)])
+        let old = try #require(first.reals.first { $0.server == pair[1] })
+        // Swapped in one plan: the newcomer does not take the index the data path may still read.
+        let swapped = try planner.plan([Service(key: webService, scheduler: .maglev, reals: [pair[0], newcomer])])
+        #expect(swapped.reals.first { $0.server == newcomer }?.index != old.index)
+
+        var fresh = DataPathPlanner()
+        _ = try fresh.plan([Service(key: webService, scheduler: .maglev, reals: pair)])
+        _ = try fresh.plan([Service(key: webService, scheduler: .maglev, reals: [pair[0]])])
+        let later = try fresh.plan([Service(key: webService, scheduler: .maglev, reals: [pair[0], newcomer])])
+        let new = try #require(later.reals.first { $0.server == newcomer })
         #expect(new.index == old.index)
         #expect(new.generation != old.generation)
-        #expect(first.reals[0].generation == second.reals[0].generation)
+        #expect(later.reals.first { $0.server == pair[0] }?.generation == first.reals[0].generation)
+    }
+
+    @Test func aFreedIndexIsReusedAtOnceWhenNoOtherIsLeft() throws {
+        var planner = DataPathPlanner(limits: DataPathLimits(maxServices: 4, maxReals: 2, ringSlots: 65537))
+        let pair = reals(weights: [1, 1])
+        let newcomer = RealServer(address: address("198.51.100.99"), port: 80)
+        let first = try planner.plan([Service(key: webService, scheduler: .maglev, reals: pair)])
+        let second = try planner.plan([Service(key: webService, scheduler: .maglev, reals: [pair[0], newcomer])])
+        #expect(Set(second.reals.map(\.index)) == Set(first.reals.map(\.index)))
     }
 
     @Test func serviceIDsStayWhenOthersGo() throws {

@@ -62,9 +62,12 @@ struct {
     __type(value, __u32);
 } xdpha_dr_cursors SEC(".maps");
 
+/* One hash table, LRU lists per CPU: inserting a new flow takes no lock another CPU contends for;
+ * a flow is still found from any CPU. */
 struct {
     __uint(type, BPF_MAP_TYPE_LRU_HASH);
     __uint(max_entries, XDPHA_DR_MAX_FLOWS);
+    __uint(map_flags, BPF_F_NO_COMMON_LRU);
     __type(key, struct xdpha_dr_flow_key);
     __type(value, struct xdpha_dr_flow);
 } xdpha_dr_flows SEC(".maps");

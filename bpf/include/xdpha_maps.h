@@ -159,7 +159,8 @@ struct xdpha_dr_real {
 
 /* xdpha_dr_cursors (PERCPU_ARRAY, key: service id): __u32 position of XDPHA_DR_SCHED_WALK. */
 
-/* xdpha_dr_flows (LRU_HASH): connection table, so a flow stays on its real while rings change. */
+/* xdpha_dr_flows (LRU_HASH, per-CPU LRU lists): connection table, so a flow stays on its real
+ * while rings change. Entries leave only by LRU eviction (no FIN/RST tracking). */
 struct xdpha_dr_flow_key {
     __be32 src[4];      /* client address, network order */
     __be32 dst[4];      /* VIP, network order */
