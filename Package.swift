@@ -35,6 +35,7 @@ let package = Package(
         // Pure logic: no sockets, no netlink, no BPF.
         .target(name: "VRRP"),
         .target(name: "Config"),
+        .target(name: "Balancer"),
 
         // Thin owners of C handles.
         .target(name: "BPF", dependencies: ["CBPF", "CXDPHA", "XDPObjects"]),
@@ -70,10 +71,11 @@ let package = Package(
 
         .testTarget(name: "VRRPTests", dependencies: ["VRRP"], resources: [.copy("Golden")]),
         .testTarget(name: "ConfigTests", dependencies: ["Config"], resources: [.copy("Corpus")]),
-        .testTarget(name: "BPFTests", dependencies: ["BPF", "NetLab", "CXDPHA"]),
-        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "NetLab"]),
+                .testTarget(name: "DaemonTests", dependencies: ["Daemon", "NetLab"]),
         .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "NetLab"]),
         .testTarget(name: "VRRPIOTests", dependencies: ["VRRPIO", "Netlink", "NetLab", "CLinux"]),
+        .testTarget(name: "BPFTests", dependencies: ["BPF", "NetLab", "CXDPHA", "Balancer"]),
+        .testTarget(name: "BalancerTests", dependencies: ["Balancer"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -49,6 +49,8 @@ public actor EntryProgram {
     private let pass: BPFProgram
     private let floor: BPFProgram
     private let traffic: BPFMap
+    /// The DR stage's maps (EntryProgram+DR.swift).
+    let dr: DRMaps
 
     // VRRP advert reception (VRRPReception.swift): its maps and event ring.
     let vrrpReception: VRRPReceptionMaps
@@ -76,6 +78,7 @@ public actor EntryProgram {
         traffic = try object.map(named: "xdpha_traffic")
         vrrpReception = try VRRPReceptionMaps(object: object)
         vrrpEventReadinessFD = vrrpReception.events.readinessFD
+        dr = try DRMaps(object: object)
     }
 
     public var entryFD: Int32 { entry.fd }

@@ -1,13 +1,248 @@
 /*
- * dr_steer.h: the LVS-DR steering stage of the entry program (issue: LVS-DR steering in XDP).
- * Not written yet: every frame continues to the next stage.
+ * dr_steer.h: the LVS-DR steering stage of the entry program.
+ *
+ * For a TCP or UDP packet to a configured (VIP, port, protocol) it picks a real server (the
+ * connection table first, so established flows keep their real while rings change; then the
+ * service's persistence entry; then the service's ring) and rewrites only the Ethernet
+ * addresses: the real owns the VIP on a loopback and answers the client directly. Everything not
+ * addressed to a VIP continues after one hash lookup; what is addressed to a VIP but cannot be
+ * steered here (fragments, IP options, other protocols, unknown ports) goes to the kernel and is
+ * counted by reason in xdpha_dr_outcomes. The map layouts are documented in xdpha_maps.h.
  */
 #ifndef XDPHA_DR_STEER_H
 #define XDPHA_DR_STEER_H
 
-static __always_inline int dr_stage(struct xdp_md *ctx, struct packet *p)
+#include <linux/tcp.h>
+#include <linux/udp.h>
+#include "dr_hash.h"
+#include "dr_maps.h"
+
+#define DR_NSEC_PER_SEC 1000000000ull
+
+static __always_inline void dr_count_outcome(__u32 outcome)
 {
-    return STAGE_CONTINUE;
+    __u64 *value = bpf_map_lookup_elem(&xdpha_dr_outcomes, &outcome);
+    if (value)
+        *value += 1;
 }
 
-#endif
+/* A frame for a VIP that this stage leaves to the kernel. */
+static __always_inline int dr_pass(__u32 outcome)
+{
+    dr_count_outcome(outcome);
+    return XDP_PASS;
+}
+
+static __always_inline void dr_count_stats(void *map, __u32 key, __u64 bytes, int new_flow)
+{
+    struct xdpha_dr_stats *stats = bpf_map_lookup_elem(map, &key);
+    if (!stats)
+        return;
+    stats->packets += 1;
+    stats->bytes += bytes;
+    stats->new_flows += new_flow;
+}
+
+/* Fills the addresses and family of `flow` from the IP header; -1 when there is none. */
+static __always_inline int dr_read_addresses(void *data, void *data_end, const struct packet *p,
+                                             struct xdpha_dr_flow_key *flow)
+{
+    if (p->eth_proto == ETH_P_IP) {
+        struct iphdr *ip = data + p->l3_off;
+        if ((void *)(ip + 1) > data_end)
+            return -1;
+        flow->src[0] = ip->saddr;
+        flow->dst[0] = ip->daddr;
+        flow->family = XDPHA_DR_FAMILY_IPV4;
+        return 0;
+    }
+    if (p->eth_proto == ETH_P_IPV6) {
+        struct ipv6hdr *ip6 = data + p->l3_off;
+        if ((void *)(ip6 + 1) > data_end)
+            return -1;
+        __builtin_memcpy(flow->src, &ip6->saddr, sizeof(flow->src));
+        __builtin_memcpy(flow->dst, &ip6->daddr, sizeof(flow->dst));
+        flow->family = XDPHA_DR_FAMILY_IPV6;
+        return 0;
+    }
+    return -1;
+}
+
+/* Fills the ports of `flow`; -1 when the TCP or UDP header is cut short. */
+static __always_inline int dr_read_ports(void *data, void *data_end, const struct packet *p,
+                                         struct xdpha_dr_flow_key *flow)
+{
+    if (p->l4_proto == IPPROTO_TCP) {
+        struct tcphdr *tcp = data + p->l4_off;
+        if ((void *)(tcp + 1) > data_end)
+            return -1;
+        flow->sport = tcp->source;
+        flow->dport = tcp->dest;
+    } else {
+        struct udphdr *udp = data + p->l4_off;
+        if ((void *)(udp + 1) > data_end)
+            return -1;
+        flow->sport = udp->source;
+        flow->dport = udp->dest;
+    }
+    flow->proto = p->l4_proto;
+    return 0;
+}
+
+static __always_inline struct xdpha_dr_real *dr_real(__u32 index)
+{
+    if (index >= XDPHA_DR_MAX_REALS)
+        return 0;
+    return bpf_map_lookup_elem(&xdpha_dr_reals, &index);
+}
+
+/* True when `real` still is the real a flow or a client was given, in this service. */
+static __always_inline int dr_real_is(const struct xdpha_dr_real *real, __u32 service_id, __u32 generation)
+{
+    return real && (real->flags & XDPHA_DR_REAL_IN_USE) && real->service_id == service_id &&
+           real->generation == generation;
+}
+
+/* The real the service's ring gives this flow, or XDPHA_DR_NO_REAL. */
+static __always_inline __u32 dr_ring_pick(const struct xdpha_dr_service *svc,
+                                          const struct xdpha_dr_flow_key *flow)
+{
+    __u32 id = svc->id;
+    void *ring = bpf_map_lookup_elem(&xdpha_dr_rings, &id);
+    if (!ring)
+        return XDPHA_DR_NO_REAL;
+    __u32 zero = 0;
+    __u32 *size = bpf_map_lookup_elem(ring, &zero);
+    if (!size)
+        return XDPHA_DR_NO_REAL;
+    __u32 slots = *size;
+    if (slots == 0 || slots > XDPHA_DR_RING_SLOTS)
+        return XDPHA_DR_NO_REAL;
+
+    __u32 position;
+    if (svc->scheduler == XDPHA_DR_SCHED_WALK) {
+        __u32 *cursor = bpf_map_lookup_elem(&xdpha_dr_cursors, &id);
+        if (!cursor)
+            return XDPHA_DR_NO_REAL;
+        position = *cursor % slots;
+        *cursor = position + 1;
+    } else {
+        position = dr_flow_hash(flow, svc->hash_fields) % slots;
+    }
+    __u32 slot = position + 1;
+    __u32 *real = bpf_map_lookup_elem(ring, &slot);
+    return real ? *real : XDPHA_DR_NO_REAL;
+}
+
+/*
+ * A real for a flow the connection table does not know: the client's persistence entry while it
+ * is fresh and its real still takes new flows, else the ring. Returns the real's index.
+ */
+static __always_inline __u32 dr_schedule(const struct xdpha_dr_service *svc,
+                                         const struct xdpha_dr_flow_key *flow)
+{
+    __u64 timeout = (__u64)svc->persistence_timeout * DR_NSEC_PER_SEC;
+    struct xdpha_dr_persist_key client = {};
+    __u64 now = 0;
+
+    if (timeout) {
+        client.service_id = svc->id;
+        client.family = flow->family;
+        __builtin_memcpy(client.client, flow->src, sizeof(client.client));
+        now = bpf_ktime_get_ns();
+        struct xdpha_dr_persist *pinned = bpf_map_lookup_elem(&xdpha_dr_persist, &client);
+        if (pinned && now - pinned->last_ns <= timeout) {
+            struct xdpha_dr_real *real = dr_real(pinned->real);
+            if (dr_real_is(real, svc->id, pinned->generation) && real && (real->flags & XDPHA_DR_REAL_ACTIVE)) {
+                pinned->last_ns = now;
+                return pinned->real;
+            }
+        }
+    }
+
+    __u32 index = dr_ring_pick(svc, flow);
+    if (timeout && index != XDPHA_DR_NO_REAL) {
+        struct xdpha_dr_real *real = dr_real(index);
+        if (real) {
+            struct xdpha_dr_persist pin = { .real = index, .generation = real->generation, .last_ns = now };
+            bpf_map_update_elem(&xdpha_dr_persist, &client, &pin, BPF_ANY);
+        }
+    }
+    return index;
+}
+
+static __always_inline int dr_stage(struct xdp_md *ctx, struct packet *p)
+{
+    void *data = (void *)(long)ctx->data;
+    void *data_end = (void *)(long)ctx->data_end;
+    struct xdpha_dr_flow_key flow = {};
+
+    if (dr_read_addresses(data, data_end, p, &flow) < 0)
+        return STAGE_CONTINUE;
+    struct xdpha_dr_vip_key vip = { .family = flow.family };
+    __builtin_memcpy(vip.addr, flow.dst, sizeof(vip.addr));
+    if (!bpf_map_lookup_elem(&xdpha_dr_vips, &vip))
+        return STAGE_CONTINUE;
+
+    /* For a VIP from here on: whatever is not steered is counted by reason. */
+    if (p->fragment)
+        return dr_pass(XDPHA_DR_PASS_FRAGMENT);
+    if (p->options)
+        return dr_pass(XDPHA_DR_PASS_IP_OPTIONS);
+    if (p->l4_proto != IPPROTO_TCP && p->l4_proto != IPPROTO_UDP)
+        return dr_pass(XDPHA_DR_PASS_NOT_TCP_UDP);
+    if (dr_read_ports(data, data_end, p, &flow) < 0)
+        return dr_pass(XDPHA_DR_PASS_TRUNCATED);
+
+    struct xdpha_dr_service_key key = { .port = flow.dport, .proto = flow.proto, .family = flow.family };
+    __builtin_memcpy(key.addr, flow.dst, sizeof(key.addr));
+    struct xdpha_dr_service *svc = bpf_map_lookup_elem(&xdpha_dr_services, &key);
+    if (!svc)
+        return dr_pass(XDPHA_DR_PASS_NO_SERVICE);
+
+    __u32 index = XDPHA_DR_NO_REAL;
+    struct xdpha_dr_real *real = 0;
+    int new_flow = 0;
+    struct xdpha_dr_flow *known = bpf_map_lookup_elem(&xdpha_dr_flows, &flow);
+    if (known) {
+        index = known->real;
+        real = dr_real(index);
+        if (!dr_real_is(real, svc->id, known->generation))
+            real = 0;
+    }
+    if (!real) {
+        index = dr_schedule(svc, &flow);
+        real = dr_real(index);
+        if (!real || !(real->flags & XDPHA_DR_REAL_IN_USE) || real->service_id != svc->id)
+            return dr_pass(XDPHA_DR_PASS_NO_REAL);
+        struct xdpha_dr_flow chosen = { .real = index, .generation = real->generation };
+        bpf_map_update_elem(&xdpha_dr_flows, &flow, &chosen, BPF_ANY);
+        new_flow = 1;
+    }
+    if (!(real->flags & XDPHA_DR_REAL_RESOLVED))
+        return dr_pass(XDPHA_DR_PASS_UNRESOLVED);
+
+    int verdict = XDP_TX;
+    __u32 outcome = XDPHA_DR_TX;
+    if (real->ifindex != 0 && real->ifindex != ctx->ingress_ifindex) {
+        /* Asked before the rewrite: a frame the kernel gets back must keep its own addresses. */
+        verdict = bpf_redirect_map(&xdpha_dr_egress, real->ifindex, XDP_PASS);
+        if (verdict != XDP_REDIRECT)
+            return dr_pass(XDPHA_DR_PASS_NO_EGRESS);
+        outcome = XDPHA_DR_REDIRECT;
+    }
+
+    struct ethhdr *eth = data;
+    if ((void *)(eth + 1) > data_end)
+        return XDP_PASS;
+    __builtin_memcpy(eth->h_dest, real->dmac, ETH_ALEN);
+    __builtin_memcpy(eth->h_source, real->smac, ETH_ALEN);
+
+    __u64 bytes = data_end - data;
+    dr_count_stats(&xdpha_dr_service_stats, svc->id, bytes, new_flow);
+    dr_count_stats(&xdpha_dr_real_stats, index, bytes, new_flow);
+    dr_count_outcome(outcome);
+    return verdict;
+}
+
+#endif /* XDPHA_DR_STEER_H */

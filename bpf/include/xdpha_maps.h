@@ -176,4 +176,160 @@ struct xdpha_vrrp_event {
 
 /* ---- LVS-DR steering (dr_steer.h) ---- */
 
+/*
+ * The DR stage steers packets addressed to a configured (VIP, port, protocol) to a real server
+ * by rewriting the Ethernet addresses only (LVS "direct routing"): the IP packet is untouched and
+ * the real answers the client directly. The control plane (Sources/BPF/DRMaps.swift) writes
+ * the maps below from the desired state that Sources/Balancer computes.
+ *
+ * Addresses: both families use __be32[4] in network order; an IPv4 address sits in [0] and
+ * [1..3] are zero. Keys have no implicit padding (explicit pad fields, always written as zero),
+ * so a key built in Swift and one built in the program hash to the same bytes.
+ *
+ * Ring updates are atomic for the data path through map-in-map: xdpha_dr_rings holds, per
+ * service id, an inner ARRAY that the control plane builds completely and then swaps in with one
+ * update of the outer slot. Slot 0 of an inner ring holds the number of slots after it, so a ring
+ * and its size can never be seen from two different generations.
+ */
+#define XDPHA_DR_MAX_SERVICES  256        /* service ids are 0 ..< this */
+#define XDPHA_DR_MAX_REALS     4096       /* real indices are 0 ..< this (one per service member) */
+#define XDPHA_DR_RING_SLOTS    65537      /* most lookup slots of one ring (Maglev M <= this) */
+#define XDPHA_DR_MAX_FLOWS     (1 << 18)  /* connection table (LRU) entries */
+#define XDPHA_DR_MAX_PERSIST   (1 << 16)  /* persistence table (LRU) entries */
+#define XDPHA_DR_NO_REAL       0xFFFFFFFFu
+#define XDPHA_DR_HASH_SEED     0x78647061u /* seed of the flow hash; Swift uses the same */
+
+/* Address family tag in keys; the values are the IP version numbers. */
+enum {
+    XDPHA_DR_FAMILY_IPV4 = 4,
+    XDPHA_DR_FAMILY_IPV6 = 6,
+};
+
+/* How a service picks a real for a new flow. */
+enum {
+    XDPHA_DR_SCHED_HASH = 0,   /* ring[hash(flow fields) % size]: mh, sh, dh (Maglev tables) */
+    XDPHA_DR_SCHED_WALK = 1,   /* ring[per-CPU cursor++ % size]: rr, wrr (weighted sequence) */
+};
+
+/* Flow fields that go into the hash of XDPHA_DR_SCHED_HASH; the others hash as zero. */
+enum {
+    XDPHA_DR_HASH_SRC_ADDR  = 1 << 0,
+    XDPHA_DR_HASH_SRC_PORT  = 1 << 1,
+    XDPHA_DR_HASH_DST_ADDR  = 1 << 2,
+    XDPHA_DR_HASH_DST_PORT  = 1 << 3,
+    XDPHA_DR_HASH_PROTO     = 1 << 4,
+};
+
+/* xdpha_dr_vips (HASH): every address that has at least one service. Lets the stage leave all
+ * other traffic after one lookup, and count fragments and options sent to a VIP. */
+struct xdpha_dr_vip_key {
+    __be32 addr[4];     /* the VIP, network order */
+    __u8   family;      /* XDPHA_DR_FAMILY_* */
+    __u8   pad[3];      /* zero */
+};
+
+struct xdpha_dr_vip {
+    __u32 services;     /* number of services on this address (informational) */
+    __u32 reserved;     /* zero */
+};
+
+/* xdpha_dr_services (HASH): (VIP, port, protocol) -> how to steer it. */
+struct xdpha_dr_service_key {
+    __be32 addr[4];     /* the VIP, network order */
+    __be16 port;        /* destination port, network order */
+    __u8   proto;       /* IPPROTO_TCP or IPPROTO_UDP */
+    __u8   family;      /* XDPHA_DR_FAMILY_* */
+};
+
+struct xdpha_dr_service {
+    __u32 id;                   /* index into xdpha_dr_rings, xdpha_dr_cursors, xdpha_dr_service_stats */
+    __u32 persistence_timeout;  /* seconds a client stays on its real after its last new flow; 0 = off */
+    __u8  scheduler;            /* XDPHA_DR_SCHED_* */
+    __u8  hash_fields;          /* XDPHA_DR_HASH_* used by XDPHA_DR_SCHED_HASH */
+    __u16 reserved;             /* zero */
+};
+
+/* xdpha_dr_reals (ARRAY, XDPHA_DR_MAX_REALS): real index -> where to send. A real index belongs
+ * to one service (a real server in two services has two indices). */
+enum {
+    XDPHA_DR_REAL_IN_USE   = 1 << 0,   /* the entry describes a real of a configured service */
+    XDPHA_DR_REAL_ACTIVE   = 1 << 1,   /* weight > 0: takes new flows and persistent clients */
+    XDPHA_DR_REAL_RESOLVED = 1 << 2,   /* dmac/smac/ifindex are known; else frames go to the kernel */
+};
+
+struct xdpha_dr_real {
+    __be32 addr[4];        /* the real server's address, network order (not written to the packet) */
+    __u8   dmac[6];        /* the real's MAC: the frame's new destination */
+    __u8   smac[6];        /* the director's MAC on ifindex: the frame's new source */
+    __u32  ifindex;        /* egress interface: the ingress one means XDP_TX, another a redirect */
+    __u32  generation;     /* changes whenever the index is given to another real; flows record it */
+    __u32  service_id;     /* the service this real serves */
+    __u8   family;         /* XDPHA_DR_FAMILY_* */
+    __u8   flags;          /* XDPHA_DR_REAL_* */
+    __u16  reserved;       /* zero */
+};
+
+/* xdpha_dr_rings (ARRAY_OF_MAPS, key: service id): inner ARRAY of __u32, XDPHA_DR_RING_SLOTS + 1
+ * entries at most. [0] = number of slots n, [1 ..= n] = real indices. */
+
+/* xdpha_dr_cursors (PERCPU_ARRAY, key: service id): __u32 position of XDPHA_DR_SCHED_WALK. */
+
+/* xdpha_dr_flows (LRU_HASH, per-CPU LRU lists): connection table, so a flow stays on its real
+ * while rings change. Entries leave only by LRU eviction (no FIN/RST tracking). */
+struct xdpha_dr_flow_key {
+    __be32 src[4];      /* client address, network order */
+    __be32 dst[4];      /* VIP, network order */
+    __be16 sport;       /* client port, network order */
+    __be16 dport;       /* service port, network order */
+    __u8   proto;       /* IPPROTO_TCP or IPPROTO_UDP */
+    __u8   family;      /* XDPHA_DR_FAMILY_* */
+    __u16  pad;         /* zero */
+};
+
+struct xdpha_dr_flow {
+    __u32 real;         /* real index */
+    __u32 generation;   /* the real's generation when chosen: a reused index is not followed */
+};
+
+/* xdpha_dr_persist (LRU_HASH): persistence_timeout, a client address pinned to a real. */
+struct xdpha_dr_persist_key {
+    __u32  service_id;  /* the service's id */
+    __u8   family;      /* XDPHA_DR_FAMILY_* */
+    __u8   pad[3];      /* zero */
+    __be32 client[4];   /* client address, network order */
+};
+
+struct xdpha_dr_persist {
+    __u32 real;         /* real index */
+    __u32 generation;   /* the real's generation when chosen */
+    __u64 last_ns;      /* bpf_ktime_get_ns() of the client's last new flow */
+};
+
+/* xdpha_dr_egress (DEVMAP_HASH, key and value: ifindex): interfaces a real can be reached
+ * through other than the ingress one (targets of bpf_redirect_map). */
+
+/* xdpha_dr_service_stats (PERCPU_ARRAY, key: service id) and xdpha_dr_real_stats
+ * (PERCPU_ARRAY, key: real index): what was steered. */
+struct xdpha_dr_stats {
+    __u64 packets;      /* frames forwarded */
+    __u64 bytes;        /* their length on the wire, Ethernet header included */
+    __u64 new_flows;    /* connection-table misses that chose a real */
+};
+
+/* xdpha_dr_outcomes (PERCPU_ARRAY of __u64): what happened to traffic for a VIP, one counter
+ * per outcome. Traffic not for a VIP is not counted here (see xdpha_traffic). */
+enum {
+    XDPHA_DR_TX = 0,                /* forwarded back out of the ingress interface (XDP_TX) */
+    XDPHA_DR_REDIRECT,              /* forwarded out of another interface (bpf_redirect_map) */
+    XDPHA_DR_PASS_FRAGMENT,         /* an IP fragment for a VIP: ports unknown, kernel decides */
+    XDPHA_DR_PASS_IP_OPTIONS,       /* IPv4 options or IPv6 extension headers */
+    XDPHA_DR_PASS_NOT_TCP_UDP,      /* ICMP and the like for a VIP */
+    XDPHA_DR_PASS_TRUNCATED,        /* TCP/UDP header cut short */
+    XDPHA_DR_PASS_NO_SERVICE,       /* a VIP, but no service on this port and protocol */
+    XDPHA_DR_PASS_NO_REAL,          /* the service has no real with weight > 0 */
+    XDPHA_DR_PASS_UNRESOLVED,       /* the chosen real's MAC is not known yet */
+    XDPHA_DR_PASS_NO_EGRESS,        /* the real's interface is missing from xdpha_dr_egress */
+    XDPHA_DR_OUTCOME_MAX
+};
+
 #endif /* XDPHA_MAPS_H */

@@ -1,0 +1,172 @@
+// Writes a DRDataPath into the DR stage's maps and reads its counters. Owned by EntryProgram (an
+// actor), so it is never used from two threads at once.
+//
+// The order of the writes is what keeps every packet steered by a consistent state: a service
+// that goes away stops being matched before its id can be reused; a real is written before any
+// ring names it and cleared only after no ring does; a ring is built completely in a fresh inner
+// map and swapped in with one update of xdpha_dr_rings (the data path sees the old ring or the
+// new one, never a mix). That a real index names one real from its write until its clear relies
+// on the caller not reusing, within one write, an index it frees (Balancer's planner does not).
+// A real's ARRAY entry is copied in place, so a reader racing that one copy may see old and new
+// fields of that real mixed for one packet.
+import CBPF
+import CXDPHA
+import Foundation
+
+final class DRMaps {
+    private let vips: BPFMap
+    private let services: BPFMap
+    private let reals: BPFMap
+    private let rings: BPFMap
+    private let egress: BPFMap
+    let serviceStats: BPFMap
+    let realStats: BPFMap
+    let flows: BPFMap
+    let outcomes: BPFMap
+    let interfaces: BPFMap
+
+    /// What the maps hold, as far as this writer knows. Nil before the first write and after a
+    /// failed one: the next write then clears whatever it does not want from every slot, and
+    /// leaves counters alone (they may belong to maps that outlived a previous writer).
+    private var programmed: DRDataPath?
+    private var egressDevices: Set<UInt32> = []
+
+    var egressFD: Int32 { egress.fd }
+
+    init(object: BPFObject) throws {
+        vips = try object.map(named: "xdpha_dr_vips")
+        services = try object.map(named: "xdpha_dr_services")
+        reals = try object.map(named: "xdpha_dr_reals")
+        rings = try object.map(named: "xdpha_dr_rings")
+        egress = try object.map(named: "xdpha_dr_egress")
+        serviceStats = try object.map(named: "xdpha_dr_service_stats")
+        realStats = try object.map(named: "xdpha_dr_real_stats")
+        flows = try object.map(named: "xdpha_dr_flows")
+        outcomes = try object.map(named: "xdpha_dr_outcomes")
+        interfaces = try object.map(named: "xdpha_ifaces")
+    }
+
+    func program(_ desired: DRDataPath) throws {
+        try DRDataPathValidation.check(desired)
+        let old = programmed
+        programmed = nil
+        let oldServices = Dictionary(uniqueKeysWithValues: (old?.services ?? []).map { ($0.id, $0) })
+        let oldReals = Dictionary(uniqueKeysWithValues: (old?.reals ?? []).map { ($0.index, $0) })
+        let wantedServiceKeys = try Set(desired.services.map { try keyBytes(DRMapRecords.serviceKey($0)) })
+        let wantedIDs = Set(desired.services.map(\.id))
+        let wantedIndices = Set(desired.reals.map(\.index))
+
+        // 1. Services that go: unmatched first, so their ids are free to take.
+        for key in try services.keys(size: MemoryLayout<xdpha_dr_service_key>.size) where !wantedServiceKeys.contains(key) {
+            try services.delete(keyBytes: key)
+        }
+        for id in 0..<UInt32(DRDataPath.maxServices) where !wantedIDs.contains(id) && (old == nil || oldServices[id] != nil) {
+            try rings.delete(key: id, missingIsFine: true)
+            if old != nil {
+                try serviceStats.zeroPerCPU(index: id, valueSize: MemoryLayout<xdpha_dr_stats>.size)
+            }
+        }
+
+        // 2. Reals that are new or changed, before any ring names them.
+        for real in desired.reals where old == nil || oldReals[real.index] != real {
+            if old != nil && oldReals[real.index]?.generation != real.generation {
+                try realStats.zeroPerCPU(index: real.index, valueSize: MemoryLayout<xdpha_dr_stats>.size)
+            }
+            var value = try DRMapRecords.realValue(real)
+            try reals.update(key: real.index, value: &value)
+        }
+
+        // 3. Rings, each swapped in whole; then the entries that point at them.
+        for service in desired.services {
+            let previous = oldServices[service.id]
+            let sameService = previous.map {
+                $0.address == service.address && $0.port == service.port && $0.ipProtocol == service.ipProtocol
+            } ?? false
+            if old != nil && !sameService {
+                // A new service, or a new one that took a freed id: its counters start at zero.
+                try serviceStats.zeroPerCPU(index: service.id, valueSize: MemoryLayout<xdpha_dr_stats>.size)
+            }
+            if old != nil, previous?.ring == service.ring { continue }
+            try swapRing(id: service.id, ring: service.ring)
+        }
+        for service in desired.services where old == nil || oldServices[service.id] != service {
+            var key = try DRMapRecords.serviceKey(service)
+            var value = DRMapRecords.serviceValue(service)
+            try services.update(key: &key, value: &value)
+        }
+
+        // 4. VIPs: one entry per address, counting its services.
+        var perAddress: [[UInt8]: UInt32] = [:]
+        for service in desired.services { perAddress[service.address, default: 0] += 1 }
+        var wantedVIPKeys = Set<[UInt8]>()
+        for (address, count) in perAddress {
+            var key = try DRMapRecords.vipKey(address)
+            wantedVIPKeys.insert(keyBytes(key))
+            var value = xdpha_dr_vip(services: count, reserved: 0)
+            try vips.update(key: &key, value: &value)
+        }
+        for key in try vips.keys(size: MemoryLayout<xdpha_dr_vip_key>.size) where !wantedVIPKeys.contains(key) {
+            try vips.delete(keyBytes: key)
+        }
+
+        // 5. Reals no ring names any more.
+        let stale = old.map { Set($0.reals.map(\.index)) } ?? Set(0..<UInt32(DRDataPath.maxReals))
+        for index in stale.subtracting(wantedIndices) {
+            var cleared = xdpha_dr_real()
+            try reals.update(key: index, value: &cleared)
+        }
+        programmed = desired
+    }
+
+    /// Makes xdpha_dr_egress hold exactly `ifindexes`: the interfaces other than the ingress one
+    /// that reals are reached through. The kernel resolves each index in the calling thread's
+    /// network namespace, so the daemon calls this from the namespace of its interfaces.
+    func setEgress(_ ifindexes: Set<UInt32>) throws {
+        for device in ifindexes.subtracting(egressDevices) {
+            var value = device
+            try egress.update(key: device, value: &value)
+            egressDevices.insert(device)
+        }
+        for device in egressDevices.subtracting(ifindexes) {
+            try egress.delete(key: device, missingIsFine: true)
+            egressDevices.remove(device)
+        }
+    }
+
+    /// A new inner ARRAY holding [count, ring...], swapped into xdpha_dr_rings[id]; an empty
+    /// ring removes the slot (new flows of the service then go to the kernel).
+    private func swapRing(id: UInt32, ring: [UInt32]) throws {
+        guard !ring.isEmpty else {
+            try rings.delete(key: id, missingIsFine: true)
+            return
+        }
+        var options = bpf_map_create_opts()
+        options.sz = MemoryLayout<bpf_map_create_opts>.size
+        options.map_flags = UInt32(BPF_F_INNER_MAP)
+        let fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "xdpha_dr_ring", 4, 4, UInt32(ring.count + 1), &options)
+        try BPFError.check(fd, "create the ring of DR service \(id)")
+        defer { close(fd) }
+        let values = [UInt32(ring.count)] + ring
+        let keys = (0..<UInt32(values.count)).map { $0 }
+        var count = UInt32(values.count)
+        var batch = bpf_map_batch_opts()
+        batch.sz = MemoryLayout<bpf_map_batch_opts>.size
+        let result = bpf_map_update_batch(fd, keys, values, &count, &batch)
+        if result < 0 {
+            // Kernels before 5.6 have no batch updates for arrays: one element at a time.
+            for (key, value) in zip(keys, values) {
+                var key = key, value = value
+                try BPFError.check(bpf_map_update_elem(fd, &key, &value, UInt64(BPF_ANY)),
+                                   "fill the ring of DR service \(id)")
+            }
+        }
+        var key = id
+        var inner = UInt32(fd)
+        try BPFError.check(bpf_map_update_elem(rings.fd, &key, &inner, UInt64(BPF_ANY)),
+                           "swap in the ring of DR service \(id)")
+    }
+
+    private func keyBytes<Key>(_ key: Key) -> [UInt8] {
+        withUnsafeBytes(of: key) { Array($0) }
+    }
+}

@@ -1,0 +1,75 @@
+// The DR stage of the entry program as the control plane drives it: write the desired state,
+// switch the stage on per interface, read counters and the connection table.
+import CBPF
+import CXDPHA
+import Foundation
+
+extension EntryProgram {
+    /// Makes the DR maps hold `path` (see DRMaps for the order of the writes). A refused path
+    /// (DRDataPathError) leaves the maps as they were.
+    public func programDR(_ path: DRDataPath) throws {
+        try dr.program(path)
+    }
+
+    /// Switches DR steering on or off for frames arriving on `ifindex`, keeping the interface's
+    /// other stages (xdpha_ifaces flags) as they are.
+    public func setDRSteering(_ enabled: Bool, ifindex: UInt32) throws {
+        var key = ifindex
+        var entry = xdpha_iface()
+        let found = bpf_map_lookup_elem(dr.interfaces.fd, &key, &entry) == 0
+        let bit = UInt32(XDPHA_IFACE_DR_STEER)
+        entry.flags = enabled ? entry.flags | bit : entry.flags & ~bit
+        if entry.flags == 0 {
+            if found { try dr.interfaces.delete(key: ifindex, missingIsFine: true) }
+        } else {
+            try dr.interfaces.update(key: &key, value: &entry)
+        }
+    }
+
+    /// The interfaces, other than the one a frame came in on, that frames may be redirected to
+    /// (a real whose link names another interface); see DRMaps.setEgress.
+    public func setDREgress(_ ifindexes: Set<UInt32>) throws {
+        try dr.setEgress(ifindexes)
+    }
+
+    /// The fd of xdpha_dr_egress, for a caller that must update it from another namespace.
+    var drEgressMapFD: Int32 { dr.egressFD }
+
+    /// Adds `ifindex` to the egress map `mapFD`, resolved in the calling thread's namespace.
+    nonisolated static func addDREgress(mapFD: Int32, ifindex: UInt32) throws {
+        var key = ifindex
+        var value = ifindex
+        try BPFError.check(bpf_map_update_elem(mapFD, &key, &value, UInt64(BPF_ANY)),
+                           "add ifindex \(ifindex) to xdpha_dr_egress")
+    }
+
+    public func drServiceCounters(id: UInt32) throws -> DRTrafficCounters {
+        try dr.serviceStats.drTrafficCounters(index: id)
+    }
+
+    public func drRealCounters(index: UInt32) throws -> DRTrafficCounters {
+        try dr.realStats.drTrafficCounters(index: index)
+    }
+
+    public func drOutcomeCounts() throws -> [DROutcome: UInt64] {
+        var counts: [DROutcome: UInt64] = [:]
+        for outcome in DROutcome.allCases { counts[outcome] = try dr.outcomes.perCPUSum(index: outcome.mapIndex) }
+        return counts
+    }
+
+    /// The real index the connection table holds for a flow, or nil when it holds none.
+    /// Addresses are 4 or 16 bytes in network order.
+    public func drConnection(source: [UInt8], destination: [UInt8], sourcePort: UInt16, destinationPort: UInt16,
+                             ipProtocol: UInt8) throws -> UInt32? {
+        var key = xdpha_dr_flow_key()
+        DRMapRecords.fill(&key.src, with: source)
+        DRMapRecords.fill(&key.dst, with: destination)
+        key.sport = sourcePort.bigEndian
+        key.dport = destinationPort.bigEndian
+        key.proto = ipProtocol
+        key.family = try DRMapRecords.family(of: source)
+        var value = xdpha_dr_flow()
+        guard bpf_map_lookup_elem(dr.flows.fd, &key, &value) == 0 else { return nil }
+        return value.real
+    }
+}
