@@ -25,7 +25,7 @@ build: deps
 
 test: deps
 	$(SWIFT) build --build-tests $(SWIFT_BUILD_FLAGS)
-	$(SWIFT) test --skip-build $(SWIFT_BUILD_FLAGS); status=$$?; $(MAKE) -s clean-labs; exit $$status
+	$(SWIFT) test --skip-build --no-parallel $(SWIFT_BUILD_FLAGS); status=$$?; $(MAKE) -s clean-labs; exit $$status
 
 demo: build
 	$(SWIFT) run $(SWIFT_BUILD_FLAGS) xdpha-demo
