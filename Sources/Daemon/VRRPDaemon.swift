@@ -24,9 +24,11 @@ public final class VRRPDaemon: Service, Sendable {
     }
 
     /// The current status of every instance, for the control socket.
-    public func status() -> DaemonStatus {
-        DaemonStatus(pid: getpid(), configFile: options.configPath,
-                     instances: directory.all.map(\.status).sorted { $0.name < $1.name })
+    public func status() async -> DaemonStatus {
+        var instances: [RouterStatus] = []
+        for runner in directory.all { instances.append(await runner.status) }
+        return DaemonStatus(pid: getpid(), configFile: options.configPath,
+                            instances: instances.sorted { $0.name < $1.name })
     }
 
     /// Loads and checks the configuration; diagnostics of a bad one are logged and thrown.
@@ -167,7 +169,7 @@ public final class VRRPDaemon: Service, Sendable {
             }
         }
         directory.set(Array(generation.runners.values))
-        if let program, generation.xdpIntake == nil, generation.runners.values.contains(where: { $0.status.receptionPath == "xdp" }) {
+        if let program, generation.xdpIntake == nil, generation.runners.values.contains(where: { $0.reception.name == "xdp" }) {
             generation.xdpIntake = try XDPIntake(program: program, directory: directory, logger: logger)
         }
         for plan in plans {

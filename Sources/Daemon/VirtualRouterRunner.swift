@@ -30,7 +30,7 @@ final class VirtualRouterRunner: Sendable {
         self.reception = reception
     }
 
-    private let reception: ReceptionPath
+    let reception: ReceptionPath
 
     func send(_ input: RouterInput) { continuation.yield(input) }
 
@@ -41,7 +41,19 @@ final class VirtualRouterRunner: Sendable {
         }
     }
 
-    var status: RouterStatus { snapshot.value }
+    /// The runner's status; on the XDP path the kernel counted the adverts, so read its counters.
+    var status: RouterStatus {
+        get async {
+            var status = snapshot.value
+            if case .xdp(let program, let key) = reception, let counts = try? await program.vrrpCounts(key) {
+                status.advertsReceived = counts[.accepted]
+                for counter in VRRPReceptionCounter.allCases where counter.isRejection && counts[counter] > 0 {
+                    status.advertsRejected[counter.description, default: 0] += counts[counter]
+                }
+            }
+            return status
+        }
+    }
 
     /// The loop: runs until a stop input has been handled.
     func run(netlink: RouteNetlink, notify: NotifyScriptQueue, logger: Logger) async throws {

@@ -15,7 +15,11 @@ struct Demo {
             let lab = try Lab("demo")
             defer { lab.tearDown() }
             let topology = try DemoTopology(lab: lab)
+            let work = FileManager.default.temporaryDirectory.appendingPathComponent(lab.id)
+            try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: work) }
             try await EntryProgramScene(topology: topology).play()
+            try await VRRPFailoverScene(topology: topology, workDirectory: work).play()
             print("\nThe lab is torn down. Next: `make test`.")
         } catch {
             print("demo: failed: \(error)")

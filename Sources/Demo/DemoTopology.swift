@@ -5,6 +5,12 @@ import NetLab
 
 struct DemoTopology {
     static let vip = "192.0.2.50"
+
+    /// The xdpha executable built next to this demo.
+    static var xdphaBinary: URL {
+        URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+            .deletingLastPathComponent().appendingPathComponent("xdpha")
+    }
     let lab: Lab
     let fabric: NetworkNamespace
     let client: NetworkNamespace

@@ -50,7 +50,7 @@ struct RunCommand: AsyncParsableCommand {
             case .status:
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys]
-                return (try? encoder.encode(daemon.status())) ?? Data("{}".utf8)
+                return (try? encoder.encode(await daemon.status())) ?? Data("{}".utf8)
             }
         }
         let group = ServiceGroup(configuration: .init(
