@@ -67,6 +67,9 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
 
+        // `make bench`, lab part: failover and advert cost, xdpha against keepalived.
+        .executableTarget(name: "xdpha-bench", dependencies: ["NetLab"], path: "Sources/Bench"),
+
         .executableTarget(name: "xdpha-demo", dependencies: ["BPF", "NetLab"], path: "Sources/Demo"),
 
         .testTarget(name: "VRRPTests", dependencies: ["VRRP"], resources: [.copy("Golden")]),

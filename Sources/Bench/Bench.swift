@@ -1,0 +1,37 @@
+// `make bench` (lab part): VRRP failover and advert reception cost, xdpha against keepalived in
+// one run, written to Benchmarks/results/ as JSON and a Markdown table.
+import Foundation
+import NetLab
+
+@main
+struct Bench {
+    static var xdphaBinary: URL {
+        URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+            .deletingLastPathComponent().appendingPathComponent("xdpha")
+    }
+
+    static func log(_ line: String) {
+        FileHandle.standardError.write(Data("bench: \(line)\n".utf8))
+    }
+
+    static func main() async {
+        setvbuf(stdout, nil, _IOLBF, 0)
+        if let reason = Lab.unavailableReason { log("cannot run: \(reason)"); exit(1) }
+        let quick = CommandLine.arguments.contains("--quick")
+        let output = URL(fileURLWithPath: CommandLine.arguments.drop { $0 != "--output" }.dropFirst().first ?? "Benchmarks/results")
+        do {
+            try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
+            let settings = quick ? [FailoverSetting(version: 3, interval: 0.1)]
+                : [FailoverSetting(version: 2, interval: 1), FailoverSetting(version: 3, interval: 0.1),
+                   FailoverSetting(version: 3, interval: 0.01)]
+            let failover = try await FailoverBenchmark(settings: settings, trials: quick ? 1 : 3).run()
+            let cost = try await AdvertCostBenchmark(window: quick ? .seconds(2) : .seconds(5)).run()
+            let report = BenchReport(machine: BenchReport.Machine.current(), failover: failover, advertCost: cost)
+            try report.write(to: output)
+            print(report.markdown)
+        } catch {
+            log("failed: \(error)")
+            exit(1)
+        }
+    }
+}
