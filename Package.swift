@@ -41,6 +41,9 @@ let package = Package(
         .target(name: "CLinux"),
         .target(name: "NetLab", dependencies: ["CLinux"]),
 
+        // IPVS through generic netlink (libnl-genl): desired state, planner, reconciler.
+        .target(name: "IPVS", dependencies: ["CNetlink"]),
+
         .executableTarget(name: "xdpha", dependencies: [
             "VRRP", "Config", "BPF", "NetLab",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -52,6 +55,7 @@ let package = Package(
         .testTarget(name: "VRRPTests", dependencies: ["VRRP"], resources: [.copy("Golden")]),
         .testTarget(name: "ConfigTests", dependencies: ["Config"], resources: [.copy("Corpus")]),
         .testTarget(name: "BPFTests", dependencies: ["BPF", "NetLab", "CXDPHA"]),
+        .testTarget(name: "IPVSTests", dependencies: ["IPVS", "NetLab"]),
     ],
     swiftLanguageModes: [.v6]
 )
