@@ -11,7 +11,8 @@
 #
 # Environment: VM_TIMEOUT (seconds, default 1200), VM_MEMORY (MiB, default 2048), VM_CPUS
 # (default 2), VM_ACCEL (auto, tcg or kvm), VM_KEEP=1 keeps the run folder (boot log, status),
-# VM_QUIET=1 drops the one-line timing summary, VM_CACHE (default <project>/.vm-cache).
+# VM_QUIET=1 drops the timing line, VM_APPEND adds kernel parameters (loglevel=7 shows the
+# boot in the boot log), VM_CACHE (default <project>/.vm-cache).
 set -uo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -20,18 +21,24 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --timeout) timeout_seconds=${2:?--timeout needs seconds}; shift 2 ;;
         --) shift; break ;;
-        -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) break ;;
     esac
 done
 [ $# -gt 0 ] || vm_die "no command given (usage: vm/run-in-vm.sh [--timeout SECONDS] [--] COMMAND...)"
+case "$timeout_seconds" in ''|*[!0-9]*) vm_die "--timeout wants whole seconds, not $timeout_seconds" ;; esac
 
 command -v qemu-system-x86_64 >/dev/null || vm_die "qemu-system-x86_64 is needed (make vm-deps)"
 case "$PROJECT_DIR" in *[[:space:]]*) vm_die "the project path may not contain spaces: $PROJECT_DIR" ;; esac
 
+# One run at a time prepares the cache; later ones find it ready.
 mkdir -p "$VM_CACHE/runs"
+exec 9>"$VM_CACHE/.lock"
+flock 9
 version=$("$VM_DIR/fetch-kernel.sh") || exit 125
 initramfs=$("$VM_DIR/build-initramfs.sh" "$version") || exit 125
+flock -u 9
+exec 9>&-
 kernel="$VM_CACHE/kernel/$version"
 
 # KVM only where the CPU has hardware virtualisation and a test boot of the stock kernel works
@@ -84,11 +91,12 @@ share() { # tag path [readonly]
     echo "-device virtio-9p-pci,fsdev=$1,mount_tag=$1"
 }
 
+# The ELF kernel boots through PVH, skipping the bzImage's own decompression (seconds under TCG).
 qemu_args=(
     -nodefaults -no-user-config -display none -no-reboot
     -machine "pc,accel=$accel" -cpu "$cpu" -m "${VM_MEMORY:-2048}" -smp "${VM_CPUS:-2}"
     -kernel "$kernel/vmlinux" -initrd "$initramfs"
-    -append "console=ttyS0 ${VM_KERNEL_LOG:-quiet} panic=-1 xdpha.project=$PROJECT_DIR"
+    -append "console=ttyS0 quiet panic=-1 xdpha.project=$PROJECT_DIR ${VM_APPEND:-}"
     -serial "file:$run/boot.log"
     -device virtio-serial-pci
     -chardev "file,id=out,path=$run/stdout" -device virtconsole,chardev=out
@@ -118,14 +126,14 @@ exec 3>&- 4>&-
 wait "$copy_out" "$copy_err"
 
 if [ $qemu_status = 124 ] || [ $qemu_status = 137 ]; then
-    vm_say "timed out after $timeout_seconds s (boot log: $run/boot.log)"
     VM_KEEP=1
+    vm_say "timed out after $timeout_seconds s (boot log: $run/boot.log)"
     exit 124
 fi
 if [ ! -f "$run/status" ]; then
+    VM_KEEP=1
     vm_say "the VM stopped without a command exit status (qemu exit $qemu_status); boot log:"
     tail -n 30 "$run/boot.log" >&2
-    VM_KEEP=1
     vm_say "run folder kept: $run"
     exit 125
 fi
@@ -133,10 +141,10 @@ status=$(cat "$run/status")
 if [ "${VM_QUIET:-0}" != 1 ]; then
     # started holds the guest's uptime when the command began; its modification time is the
     # host's clock at that moment. Their difference is what qemu and the firmware took.
-    started=$(stat -c %.9Y "$run/started")
-    printf 'vm: %s: command started %.1f s after launch (firmware %.1f s, kernel+init %.1f s), VM total %.1f s, exit status %s\n' \
-        "$accel" "$(echo "$started - $launched" | bc)" \
-        "$(echo "$started - $launched - $(cat "$run/started")" | bc)" "$(cat "$run/started")" \
-        "$(echo "$finished - $launched" | bc)" "$status" >&2
+    awk -v accel="$accel" -v launched="$launched" -v finished="$finished" -v status="$status" \
+        -v started="$(stat -c %.9Y "$run/started")" -v uptime="$(cat "$run/started")" 'BEGIN {
+        printf "vm: %s: command started %.1f s after launch (qemu+firmware %.1f s, kernel+init %.1f s), VM total %.1f s, exit status %s\n",
+            accel, started - launched, started - launched - uptime, uptime, finished - launched, status
+    }' >&2
 fi
 exit "$status"
