@@ -23,7 +23,7 @@ public enum IPVSChange: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .addService(let service): "add service \(service)"
-        case .updateService(let old, let new): "change service \(old) -> \(new.scheduler)\(new.persistence.map { " persistent \($0.timeout)" } ?? "")"
+        case .updateService(let old, let new): "change service \(old) -> \(new)"
         case .removeService(let key): "remove service \(key)"
         case .addDestination(let key, let destination): "add real server \(destination) to \(key)"
         case .updateDestination(let key, let old, let new):

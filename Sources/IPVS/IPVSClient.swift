@@ -33,6 +33,8 @@ public final class IPVSClient: @unchecked Sendable {
         return services
     }
 
+    /// The real servers of a service; none when the service does not exist either (the
+    /// kernel's dump does not tell the two apart).
     public func destinations(of key: IPVSServiceKey) throws(IPVSError) -> [IPVSDestination] {
         var destinations: [IPVSDestination] = []
         for message in try perform(.listDestinations(of: key)) {

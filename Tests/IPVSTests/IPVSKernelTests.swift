@@ -114,6 +114,8 @@ struct IPVSKernelTests {
         #expect(throws: IPVSError.kernel(operation: "add service TCP 203.0.113.100:80", errno: EEXIST)) {
             try client.add(IPVSService(Fixture.web, scheduler: "rr"))
         }
+        // The kernel's real-server dump does not tell a missing service from an empty one.
+        #expect(try client.destinations(of: Fixture.dns) == [])
         do {
             try client.removeDestination(Fixture.real(11).key, from: Fixture.web)
             Issue.record("removing an absent real server succeeded")
@@ -135,5 +137,15 @@ struct IPVSKernelTests {
         try one.client.add(IPVSService(Fixture.web, scheduler: "rr"))
         #expect(try one.client.services().map(\.key) == [Fixture.web])
         #expect(try two.client.services().isEmpty)
+    }
+}
+
+/// Where the kernel has no IPVS (this machine), opening a client says so plainly.
+@Suite(.enabled(if: !KernelIPVS.available && Lab.unavailableReason == nil,
+                "the kernel has IPVS here, so its absence cannot be observed"))
+struct IPVSAbsentTests {
+    @Test func clientReportsTheMissingFamily() {
+        #expect(throws: IPVSError.unavailable) { try IPVSClient() }
+        #expect(IPVSClient.unavailableReason == "the kernel has no IPVS (module ip_vs not loaded or not built)")
     }
 }
