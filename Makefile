@@ -58,3 +58,28 @@ fuzz-vrrp:
 		Sources/VRRP/*.swift Fuzz/VRRPAdvertFuzz/main.swift -o $(FUZZ_VRRP_DIR)/vrrp-advert-fuzz
 	$(FUZZ_VRRP_DIR)/vrrp-advert-fuzz -runs=$(FUZZ_VRRP_RUNS) -max_len=512 -print_final_stats=1 \
 		-artifact_prefix=$(FUZZ_VRRP_DIR)/ $(FUZZ_VRRP_DIR)/corpus Fuzz/VRRPAdvertFuzz/corpus
+# --- IPVS in a qemu guest ------------------------------------------------------------------
+# This machine's kernel has no IPVS, so IPVS tests run in a guest booting Debian's stock kernel
+# over the host's own userland (vm/README.md). The kernel package is downloaded into .vm-cache/.
+VM_APT_PACKAGES = qemu-system-x86 busybox-static cpio kmod ipvsadm xz-utils dpkg coreutils util-linux
+
+.PHONY: vm-deps vm-test ipvs-test
+
+vm-deps:
+	@missing=$$(for p in $(VM_APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing:" $$missing; \
+		if [ "$$(id -u)" != 0 ]; then echo "error: run as root to install $$missing" >&2; exit 1; fi; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+# The runner itself: exit status, output streams, shares, IPVS modules, timeout.
+vm-test: vm-deps
+	vm/smoke-test.sh
+
+# Builds the tests here and runs the IPVS suites in the guest. The test binary is run directly:
+# `swift test` would first recompile every package manifest inside the slow guest.
+ipvs-test: deps vm-deps
+	$(SWIFT) build --build-tests $(SWIFT_BUILD_FLAGS)
+	vm/run-in-vm.sh -- "$$($(SWIFT) build --show-bin-path $(SWIFT_BUILD_FLAGS))/xdphaPackageTests.xctest" \
+		--testing-library swift-testing --filter IPVSTests

@@ -58,6 +58,8 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         ]),
+        // IPVS through generic netlink (libnl-genl): desired state, planner, reconciler.
+        .target(name: "IPVS", dependencies: ["CNetlink"]),
 
         .executableTarget(name: "xdpha", dependencies: [
             "Daemon",
@@ -74,11 +76,12 @@ let package = Package(
 
         .testTarget(name: "VRRPTests", dependencies: ["VRRP"], resources: [.copy("Golden")]),
         .testTarget(name: "ConfigTests", dependencies: ["Config"], resources: [.copy("Corpus")]),
-                .testTarget(name: "DaemonTests", dependencies: ["Daemon", "NetLab"]),
+        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "NetLab"]),
         .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "NetLab"]),
         .testTarget(name: "VRRPIOTests", dependencies: ["VRRPIO", "Netlink", "NetLab", "CLinux"]),
         .testTarget(name: "BPFTests", dependencies: ["BPF", "NetLab", "CXDPHA", "Balancer"]),
         .testTarget(name: "BalancerTests", dependencies: ["Balancer"]),
+        .testTarget(name: "IPVSTests", dependencies: ["IPVS", "NetLab"]),
     ],
     swiftLanguageModes: [.v6]
 )
