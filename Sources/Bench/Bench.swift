@@ -15,7 +15,6 @@ struct Bench {
     }
 
     static func main() async {
-        setvbuf(stdout, nil, _IOLBF, 0)
         if let reason = Lab.unavailableReason { log("cannot run: \(reason)"); exit(1) }
         let quick = CommandLine.arguments.contains("--quick")
         let output = URL(fileURLWithPath: CommandLine.arguments.drop { $0 != "--output" }.dropFirst().first ?? "Benchmarks/results")
