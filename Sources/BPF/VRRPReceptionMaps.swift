@@ -9,6 +9,7 @@ final class VRRPReceptionMaps {
     private let config: BPFMap
     private let adverts: BPFMap
     private let counters: BPFMap
+    private let timers: BPFMap
     let events: VRRPEventRing
 
     init(object: BPFObject) throws {
@@ -16,6 +17,7 @@ final class VRRPReceptionMaps {
         config = try object.map(named: "vrrp_config")
         adverts = try object.map(named: "vrrp_adverts")
         counters = try object.map(named: "vrrp_counters")
+        timers = try object.map(named: "vrrp_timers")
         events = try VRRPEventRing(map: object.map(named: "vrrp_events"))
     }
 
@@ -63,7 +65,20 @@ final class VRRPReceptionMaps {
         var empty = xdpha_vrrp_advert()
         try adverts.vrrpUpdate(&mapKey, &empty, flags: BPF_NOEXIST, allowExisting: true)
         try createCounters(key)
+        try createTimer(key)
         try config.vrrpUpdate(&mapKey, &value, flags: BPF_ANY)
+    }
+
+    /// The kernel's Master_Down_Timer slot: its layout is the program's own (a bpf_timer), so it
+    /// is created zero-filled by the map's value size and never read here.
+    private func createTimer(_ key: VRRPReceptionKey) throws {
+        var mapKey = key.mapKey
+        var zeros = [UInt8](repeating: 0, count: Int(bpf_map__value_size(timers.handle)))
+        let result = zeros.withUnsafeMutableBytes {
+            bpf_map_update_elem(timers.fd, &mapKey, $0.baseAddress, UInt64(BPF_NOEXIST))
+        }
+        if result == -EEXIST { return }
+        try BPFError.check(result, "create vrrp_timers[\(key)]")
     }
 
     func configuration(_ key: VRRPReceptionKey) throws -> xdpha_vrrp_config? {
@@ -77,6 +92,7 @@ final class VRRPReceptionMaps {
         try config.vrrpDelete(&mapKey)
         try adverts.vrrpDelete(&mapKey)
         try counters.vrrpDelete(&mapKey)
+        try timers.vrrpDelete(&mapKey)
     }
 
     func lastAdvert(_ key: VRRPReceptionKey) throws -> VRRPReceivedAdvert? {

@@ -101,13 +101,32 @@ public struct VRRPReceptionConfig: Sendable, Equatable {
     /// Set while the state machine is Master: every advert then wakes it to compare priorities.
     public var isMaster: Bool
     public var handledAdverts: HandledAdverts
+    /// Set while the state machine is Backup: the kernel runs Master_Down_Timer.
+    public var masterDownTimer: MasterDownTimer?
+
+    /// The kernel's Master_Down_Timer for a backup: restarted by every advert that RFC 5798
+    /// 6.4.2 says restarts it, and waking the control plane when it expires.
+    public struct MasterDownTimer: Sendable, Equatable {
+        public var interval: Duration
+        public var localPriority: UInt8
+        /// Preempt_Mode right now (false during preempt_delay): adverts below localPriority do
+        /// not restart the timer.
+        public var preempt: Bool
+
+        public init(interval: Duration, localPriority: UInt8, preempt: Bool) {
+            self.interval = interval
+            self.localPriority = localPriority
+            self.preempt = preempt
+        }
+    }
 
     public init(version: UInt8 = 3, authentication: Authentication = .none, isMaster: Bool = false,
-                handledAdverts: HandledAdverts = .drop) {
+                handledAdverts: HandledAdverts = .drop, masterDownTimer: MasterDownTimer? = nil) {
         self.version = version
         self.authentication = authentication
         self.isMaster = isMaster
         self.handledAdverts = handledAdverts
+        self.masterDownTimer = masterDownTimer
     }
 
     /// The map value, or why this configuration cannot be used for `key`.
@@ -120,6 +139,14 @@ public struct VRRPReceptionConfig: Sendable, Equatable {
         var flags: Int32 = 0
         if isMaster { flags |= Int32(XDPHA_VRRP_CONFIG_MASTER) }
         if handledAdverts == .drop { flags |= Int32(XDPHA_VRRP_CONFIG_DROP) }
+        if let timer = masterDownTimer {
+            flags |= Int32(XDPHA_VRRP_CONFIG_MASTER_DOWN_TIMER)
+            if timer.preempt { flags |= Int32(XDPHA_VRRP_CONFIG_PREEMPT) }
+            value.local_priority = timer.localPriority
+            let (seconds, attoseconds) = timer.interval.components
+            // Rounded up: the kernel must never expire before the state machine's deadline.
+            value.master_down_us = UInt32(clamping: seconds * 1_000_000 + (attoseconds + 999_999_999_999) / 1_000_000_000_000)
+        }
         value.flags = UInt8(flags)
         switch authentication {
         case .none:
@@ -170,6 +197,7 @@ public struct VRRPWakeReasons: OptionSet, Sendable, Hashable {
     public static let intervalChanged = VRRPWakeReasons(rawValue: UInt8(XDPHA_VRRP_WAKE_INTERVAL))
     public static let priorityZero = VRRPWakeReasons(rawValue: UInt8(XDPHA_VRRP_WAKE_PRIORITY_ZERO))
     public static let whileMaster = VRRPWakeReasons(rawValue: UInt8(XDPHA_VRRP_WAKE_WHILE_MASTER))
+    public static let masterDown = VRRPWakeReasons(rawValue: UInt8(XDPHA_VRRP_WAKE_MASTER_DOWN))
 }
 
 /// One ring-buffer record: the advert that woke the control plane, and why.

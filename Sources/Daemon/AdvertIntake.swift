@@ -83,7 +83,7 @@ final class XDPIntake: Sendable {
                 for event in events {
                     let key = event.key
                     directory.runner(ifindex: Int32(key.ifindex), ipv6: key.family == .ipv6, vrid: key.vrid)?
-                        .send(.xdpWake(event.advert))
+                        .send(.xdpWake(event.advert, event.reasons))
                 }
             }
         }

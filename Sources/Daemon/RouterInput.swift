@@ -8,8 +8,10 @@ enum RouterInput: Sendable {
     case event(VRRPEvent)
     /// An advert read from the raw socket (the socket reception path).
     case packet(ReceivedVRRPPacket)
-    /// The XDP stage woke us: something about the master changed.
-    case xdpWake(VRRPReceivedAdvert)
+    /// The XDP stage woke us: something about the master changed, or its Master_Down_Timer expired.
+    case xdpWake(VRRPReceivedAdvert, VRRPWakeReasons)
+    /// Re-evaluate what the kernel must know (preempt_delay ended).
+    case resyncKernel
     case timer(VRRPTimer)
     /// Graceful stop: priority 0 advert, addresses removed, then `done` resumes.
     case stop(done: @Sendable () -> Void)

@@ -218,6 +218,7 @@ public final class VRRPDaemon: Service, Sendable {
             if case .simplePassword(let password) = plan.configuration.authentication {
                 authentication = .password(Array(password.field.prefix { $0 != 0 }))
             }
+            // Claim the VRID now; the runner keeps the rest (master, timer) in step with its state.
             try await program.configureVRRP(key, VRRPReceptionConfig(
                 version: plan.configuration.version.rawValue, authentication: authentication,
                 isMaster: false, handledAdverts: .drop))

@@ -97,6 +97,10 @@ private struct RouterEngine {
     var refresh: Task<Void, Never>?
     /// The XDP record's timestamp last fed to the state machine.
     var lastFedAdvertNanoseconds: UInt64 = 0
+    /// What the XDP stage was last told (nil: nothing yet), and its fixed part.
+    var kernelConfig: VRRPReceptionConfig?
+    let kernelBase: VRRPReceptionConfig
+    var resyncScheduled = false
 
     init(plan: RouterPlan, reception: ReceptionPath, netlink: RouteNetlink, notify: NotifyScriptQueue,
          logger: Logger, queue: AsyncStream<RouterInput>.Continuation, snapshot: StatusBox,
@@ -110,6 +114,12 @@ private struct RouterEngine {
         self.snapshot = snapshot
         self.onStateChange = onStateChange
         router = try VirtualRouter(configuration: plan.configuration)
+        var authentication = VRRPReceptionConfig.Authentication.none
+        if case .simplePassword(let password) = plan.configuration.authentication {
+            authentication = .password(Array(password.field.prefix { $0 != 0 }))
+        }
+        kernelBase = VRRPReceptionConfig(version: plan.configuration.version.rawValue,
+                                         authentication: authentication, handledAdverts: .drop)
         sender = try VRRPSender(family: InetAddress.Family(plan.family), ifindex: plan.ifindex)
         let hasIPv4 = plan.addresses.contains { $0.assignment.address.family == .ipv4 }
         let hasIPv6 = plan.addresses.contains { $0.assignment.address.family == .ipv6 }
@@ -126,8 +136,19 @@ private struct RouterEngine {
             receive(packet, now: now)
             let actions = validated(packet).map { router.handle($0, at: now) } ?? []
             await apply(actions)
-        case .xdpWake(let record):
+        case .xdpWake(let record, let reasons):
             await feed(record)
+            if reasons.contains(.masterDown) && router.state == .backup {
+                // The kernel's timer expired: no advert that restarts it came for a whole
+                // Master_Down_Interval. Fire ours, unless its own deadline is still ahead.
+                if let deadline = router.timerDeadlines[.masterDown], deadline > MonotonicClock.now() {
+                    armUserTimer(.masterDown, deadline: deadline)
+                } else {
+                    await apply(router.handle(.timerFired(.masterDown), at: MonotonicClock.now()))
+                }
+            }
+        case .resyncKernel:
+            break
         case .timer(let timer):
             if timer == .masterDown, case .xdp(let program, let key) = reception,
                let record = try? await program.lastVRRPAdvert(key) {
@@ -140,7 +161,35 @@ private struct RouterEngine {
         case .stop:
             break
         }
+        await syncKernel()
         publish()
+    }
+
+    /// On the XDP path, tells the stage what it needs of our state: master (wake on every
+    /// advert) or backup (run Master_Down_Timer with our priority and preempt mode).
+    private mutating func syncKernel() async {
+        guard case .xdp(let program, let key) = reception else { return }
+        let now = MonotonicClock.now()
+        var wanted = kernelBase
+        wanted.isMaster = router.state == .master
+        if router.state == .backup {
+            let preemptNow = plan.configuration.preemptMode && now >= router.preemptAllowedAt
+            wanted.masterDownTimer = .init(interval: router.masterDownInterval,
+                                           localPriority: router.effectivePriority, preempt: preemptNow)
+            if plan.configuration.preemptMode && !preemptNow && !resyncScheduled {
+                resyncScheduled = true
+                let queue = self.queue, at = router.preemptAllowedAt
+                Task { try? await MonotonicClock.sleep(until: at); queue.yield(.resyncKernel) }
+            }
+            if preemptNow { resyncScheduled = false }
+        }
+        guard wanted != kernelConfig else { return }
+        do {
+            try await program.configureVRRP(key, wanted)
+            kernelConfig = wanted
+        } catch {
+            logger.error("cannot update the XDP stage", metadata: ["instance": "\(plan.name)", "error": "\(error)"])
+        }
     }
 
     /// Cancels what is still scheduled and closes the sockets.
@@ -148,7 +197,8 @@ private struct RouterEngine {
         for task in timers.values { task.cancel() }
         timers.removeAll()
         refresh?.cancel()
-        if case .xdp(let program, let key) = reception { try? await program.setVRRPMaster(key, false) }
+        // Releasing the VRID also deletes its kernel timer, which cancels it.
+        if case .xdp(let program, let key) = reception { try? await program.removeVRRP(key) }
         sender.close()
         arp?.close()
         neighborAdvertiser?.close()
@@ -229,11 +279,15 @@ private struct RouterEngine {
         case .announceAddresses:
             announce(repeating: plan.announcements.repeatCount)
         case .armTimer(let timer, let deadline):
-            timers[timer]?.cancel()
-            let queue = self.queue
-            timers[timer] = Task {
-                do { try await MonotonicClock.sleep(until: deadline) } catch { return }
-                queue.yield(.timer(timer))
+            // On the XDP path a Master_Down_Timer restarted by an advert is the kernel's to run
+            // (it restarts it on every later advert too); userland sleeps only for the others
+            // (startup, Skew_Time after priority 0).
+            if timer == .masterDown, case .xdp = reception, lastFedAdvertNanoseconds > 0,
+               deadline == MonotonicClock.instant(nanoseconds: lastFedAdvertNanoseconds).advanced(by: router.masterDownInterval) {
+                timers[timer]?.cancel()
+                timers[timer] = nil
+            } else {
+                armUserTimer(timer, deadline: deadline)
             }
         case .cancelTimer(let timer):
             timers[timer]?.cancel()
@@ -244,6 +298,15 @@ private struct RouterEngine {
             logger.info("effective priority \(from) -> \(to)", metadata: ["instance": "\(plan.name)"])
         case .advertRejected(let rejection):
             count(rejection.reason)
+        }
+    }
+
+    private mutating func armUserTimer(_ timer: VRRPTimer, deadline: MonotonicInstant) {
+        timers[timer]?.cancel()
+        let queue = self.queue
+        timers[timer] = Task {
+            do { try await MonotonicClock.sleep(until: deadline) } catch { return }
+            queue.yield(.timer(timer))
         }
     }
 
@@ -282,11 +345,6 @@ private struct RouterEngine {
         logger.notice("\(from.rawValue.uppercased()) -> \(to.rawValue.uppercased())",
                       metadata: ["instance": "\(plan.name)", "reason": "\(reason)"])
         snapshot.update { $0.lastTransition = Date().timeIntervalSince1970 }
-        if case .xdp(let program, let key) = reception {
-            do { try await program.setVRRPMaster(key, to == .master) } catch {
-                logger.error("cannot tell the XDP stage our state", metadata: ["instance": "\(plan.name)", "error": "\(error)"])
-            }
-        }
         refresh?.cancel()
         refresh = nil
         if to == .master, let interval = plan.announcements.refreshInterval {

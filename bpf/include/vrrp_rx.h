@@ -10,11 +10,18 @@
  * Everything that is not VRRP continues untouched; VRRP that no configured VRID claims passes.
  *
  * Why the control plane is woken only on change: a backup's Master_Down_Timer needs just "when
- * did the master last speak". The stage stamps that time (bpf_ktime_get_ns, CLOCK_MONOTONIC) in
- * the record, and the control plane reads it when its own timer fires, so an advert every 10 ms
- * costs it nothing. It is woken (ring buffer vrrp_events) only when its state machine must act
- * before then: a new master address, a changed priority or interval, priority 0 (the master is
- * leaving: wait Skew_Time only), or any advert while it marked us master (compare priorities).
+ * did the master last speak". The stage runs that timer itself: a bpf_timer per VRID, restarted
+ * by every advert that RFC 5798 section 6.4.2 says restarts it (any priority when not in preempt
+ * mode, else a priority at least ours), armed only while the control plane marked us backup
+ * (XDPHA_VRRP_CONFIG_MASTER_DOWN_TIMER). When it expires the control plane is woken with
+ * XDPHA_VRRP_WAKE_MASTER_DOWN, so a backup's process does no work at all while a master speaks.
+ * Measured first the other way (the control plane reading the record on its own timer): a
+ * wakeup every Master_Down_Interval per VRID cost more than keepalived's per-advert read.
+ * The stamp (bpf_ktime_get_ns, CLOCK_MONOTONIC) stays in the record for status and for the
+ * timer's expiry. The control plane is also woken (ring buffer vrrp_events) when its state
+ * machine must act before then: a new master address, a changed priority or interval,
+ * priority 0 (the master is leaving: wait Skew_Time only), or any advert while it marked us
+ * master (compare priorities).
  *
  * Layouts, flags and counter indices: xdpha_maps.h, section "VRRP advert reception".
  */
@@ -54,6 +61,21 @@ struct {
     __uint(type, BPF_MAP_TYPE_RINGBUF);
     __uint(max_entries, XDPHA_VRRP_EVENTS_BYTES);
 } vrrp_events SEC(".maps");
+
+/* Master_Down_Timer per VRID. Kernel-only layout: user space creates entries zero-filled by the
+ * map's value size and never reads them. */
+struct vrrp_master_down {
+    struct bpf_timer timer;
+    struct xdpha_vrrp_key key;   /* for the callback, which gets the value only through the map */
+    __u32 initialised;
+};
+
+struct {
+    __uint(type, BPF_MAP_TYPE_HASH);
+    __uint(max_entries, XDPHA_VRRP_MAX_VRIDS);
+    __type(key, struct xdpha_vrrp_key);
+    __type(value, struct vrrp_master_down);
+} vrrp_timers SEC(".maps");
 
 /* The fixed part of an advert. Bytes 4 and 5 differ by version: v2 has Auth Type and Adver Int
  * (seconds); v3 has 4 reserved bits and a 12-bit Max Adver Int (centiseconds). */
@@ -271,6 +293,43 @@ static __always_inline int vrrp_wake(struct xdpha_vrrp_key *key, const struct xd
     return 0;
 }
 
+/* Master_Down_Timer expired: no advert that restarts it came for Master_Down_Interval. */
+static int vrrp_master_down_fired(void *map, struct xdpha_vrrp_key *key, struct vrrp_master_down *value)
+{
+    const struct xdpha_vrrp_config *config = bpf_map_lookup_elem(&vrrp_config, key);
+    if (!config || !(config->flags & XDPHA_VRRP_CONFIG_MASTER_DOWN_TIMER))
+        return 0;   /* we left Backup meanwhile */
+    struct xdpha_vrrp_advert record = {};
+    const struct xdpha_vrrp_advert *last = bpf_map_lookup_elem(&vrrp_adverts, key);
+    if (last)
+        record = *last;
+    if (vrrp_wake(key, &record, XDPHA_VRRP_WAKE_MASTER_DOWN) < 0)
+        vrrp_count(key, XDPHA_VRRP_RX_EVENT_LOST);
+    return 0;
+}
+
+/* RFC 5798 6.4.2: a backup resets Master_Down_Timer on an advert unless it is in preempt mode
+ * and the advert's priority is below its own; priority 0 is the control plane's (Skew_Time). */
+static __always_inline void vrrp_restart_master_down(struct xdpha_vrrp_key *key, const struct xdpha_vrrp_config *config,
+                                                     __u8 priority)
+{
+    if (!(config->flags & XDPHA_VRRP_CONFIG_MASTER_DOWN_TIMER) || config->master_down_us == 0 || priority == 0)
+        return;
+    if ((config->flags & XDPHA_VRRP_CONFIG_PREEMPT) && priority < config->local_priority)
+        return;
+    struct vrrp_master_down *value = bpf_map_lookup_elem(&vrrp_timers, key);
+    if (!value)
+        return;
+    if (!value->initialised) {
+        value->key = *key;
+        if (bpf_timer_init(&value->timer, &vrrp_timers, 1 /* CLOCK_MONOTONIC */) != 0)
+            return;
+        bpf_timer_set_callback(&value->timer, vrrp_master_down_fired);
+        value->initialised = 1;
+    }
+    bpf_timer_start(&value->timer, (__u64)config->master_down_us * 1000, 0);
+}
+
 static __always_inline int vrrp_stage(struct xdp_md *ctx, struct packet *p)
 {
     if (p->l4_proto != XDPHA_IPPROTO_VRRP)
@@ -351,6 +410,7 @@ static __always_inline int vrrp_stage(struct xdp_md *ctx, struct packet *p)
     advert.last_ns = bpf_ktime_get_ns();
 
     __u8 reasons = vrrp_record(&key, config, &advert);
+    vrrp_restart_master_down(&key, config, advert.priority);
     if (reasons && vrrp_wake(&key, &advert, reasons) < 0)
         vrrp_count(&key, XDPHA_VRRP_RX_EVENT_LOST);
     return vrrp_handled(&key, config, XDPHA_VRRP_RX_ACCEPTED);

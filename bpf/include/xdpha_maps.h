@@ -94,6 +94,8 @@ struct xdpha_vrrp_key {
 enum {
     XDPHA_VRRP_CONFIG_MASTER = 1 << 0,  /* we are master: every accepted advert wakes the control plane */
     XDPHA_VRRP_CONFIG_DROP   = 1 << 1,  /* drop the adverts of this VRID after handling; else pass them on */
+    XDPHA_VRRP_CONFIG_MASTER_DOWN_TIMER = 1 << 2, /* we are backup: run Master_Down_Timer in the kernel */
+    XDPHA_VRRP_CONFIG_PREEMPT = 1 << 3, /* Preempt_Mode now: adverts below local_priority do not restart the timer */
 };
 
 /* v2 authentication types (RFC 2338 section 5.3.6); v3 has none. */
@@ -106,7 +108,8 @@ struct xdpha_vrrp_config {
     __u8 version;      /* the VRRP version this VRID speaks: 2 (IPv4 only) or 3 */
     __u8 auth_type;    /* v2: XDPHA_VRRP_AUTH_*; an advert must carry the same type. v3: 0 */
     __u8 flags;        /* XDPHA_VRRP_CONFIG_* */
-    __u8 reserved[5];  /* zero */
+    __u8 local_priority;   /* our effective priority, for the timer's restart rule */
+    __u32 master_down_us;  /* Master_Down_Interval in microseconds (0: no kernel timer) */
     __u8 auth_data[XDPHA_VRRP_AUTH_DATA_LEN]; /* v2 password, zero-padded; compared byte for byte */
 };
 
@@ -156,6 +159,7 @@ enum {
     XDPHA_VRRP_WAKE_INTERVAL         = 1 << 2,  /* max adver interval differs from the last advert's */
     XDPHA_VRRP_WAKE_PRIORITY_ZERO    = 1 << 3,  /* the master is leaving (RFC 5798 section 6.4.2) */
     XDPHA_VRRP_WAKE_WHILE_MASTER     = 1 << 4,  /* an advert reached us while we are master */
+    XDPHA_VRRP_WAKE_MASTER_DOWN      = 1 << 5,  /* the kernel's Master_Down_Timer expired */
 };
 
 /* vrrp_events record: the accepted advert that woke the control plane, and why. */
