@@ -10,7 +10,7 @@ final class ExternalProcess: @unchecked Sendable {
         process = Process()
         process.executableURL = URL(fileURLWithPath: arguments[0])
         process.arguments = Array(arguments.dropFirst())
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
         process.standardOutput = handle
         process.standardError = handle
@@ -112,7 +112,7 @@ final class NginxPeer: @unchecked Sendable {
         guard Peers.waitForTCP(httpPort), Peers.waitForTCP(httpsPort) else {
             let log = (try? String(contentsOfFile: "\(dir)/error.log", encoding: .utf8)) ?? ""
             stop()
-            throw CommandError(command: ["nginx"], status: 1, output: log)
+            throw PeerError(message: "nginx did not start: \(log)")
         }
     }
 
@@ -144,8 +144,8 @@ final class DnsmasqPeer: @unchecked Sendable {
         // dnsmasq also listens on TCP on the same port once it is ready.
         guard Peers.waitForTCP(port) else {
             stop()
-            throw CommandError(command: ["dnsmasq"], status: 1,
-                               output: (try? String(contentsOf: directory.appendingPathComponent("dnsmasq.log"), encoding: .utf8)) ?? "")
+            let log = (try? String(contentsOf: directory.appendingPathComponent("dnsmasq.log"), encoding: .utf8)) ?? ""
+            throw PeerError(message: "dnsmasq did not start: \(log)")
         }
     }
 
@@ -156,4 +156,38 @@ final class DnsmasqPeer: @unchecked Sendable {
     }
 
     deinit { stop() }
+}
+
+struct PeerError: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}
+
+/// Runs blocking setup (openssl, process start, waiting for a port) on a thread of its own, so
+/// the two cooperative threads stay free for the timers of checks running in parallel.
+enum Blocking {
+    static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try body() }) }.start()
+        }
+    }
+}
+
+/// Writes an executable script with the descriptor closed on exec, so that a process forked
+/// meanwhile by a parallel test cannot hold it open (which makes exec fail with ETXTBSY).
+func writeScript(_ path: String, _ body: String, mode: mode_t = 0o755) throws {
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+    guard fd >= 0 else { throw PeerError(message: "cannot create \(path)") }
+    let bytes = Array("#!/bin/sh\n\(body)\n".utf8)
+    _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+    close(fd)
+    chmod(path, mode)
+}
+
+/// Whether `pid` is a live process (a zombie left for an absent reaper does not count).
+func isRunning(_ pid: Int32) -> Bool {
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+          let close = stat.lastIndex(of: ")") else { return false }
+    let state = stat[stat.index(close, offsetBy: 2)]
+    return state != "Z" && state != "X"
 }

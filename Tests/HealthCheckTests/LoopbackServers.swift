@@ -13,8 +13,8 @@ final class LoopbackTCPServer: @unchecked Sendable {
     private var isStopped = false
 
     /// `serve` gets a connected socket; the server closes it afterwards.
-    init(_ serve: @escaping @Sendable (Int32) -> Void) throws {
-        fd = try Loopback.bind(type: SOCK_STREAM)
+    init(port requested: Int = 0, _ serve: @escaping @Sendable (Int32) -> Void) throws {
+        fd = try Loopback.bind(type: SOCK_STREAM, port: requested)
         port = Loopback.port(of: fd)
         listen(fd, 128)
         let thread = Thread { [self] in
@@ -74,7 +74,7 @@ final class LoopbackUDPServer: @unchecked Sendable {
 }
 
 enum Loopback {
-    static func bind(type: __socket_type) throws -> Int32 {
+    static func bind(type: __socket_type, port: Int = 0) throws -> Int32 {
         let fd = socket(AF_INET, Int32(type.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.EMFILE) }
         var one: Int32 = 1
@@ -82,6 +82,7 @@ enum Loopback {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
         let result = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }

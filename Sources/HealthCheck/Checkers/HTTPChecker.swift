@@ -56,8 +56,10 @@ public struct HTTPChecker: HealthChecker {
     private func fetch(_ url: URLCheck) async -> CheckOutcome {
         let host = url.virtualhost ?? options.virtualhost ?? target.address
         let serverName = options.tls.flatMap { tls in tls.enableSNI ? (tls.sniName ?? url.virtualhost ?? options.virtualhost) : nil }
-        let request = HTTPProbe.request(path: url.path, host: host, port: target.port,
-                                        tls: options.tls != nil, version: options.httpProtocol)
+        let probe = HTTPProbe.requestHead(path: url.path, host: host, port: target.port,
+                                          tls: options.tls != nil, version: options.httpProtocol)
+        let head = HTTPRequestHead(version: HTTPVersion(major: 1, minor: probe.minorVersion), method: .GET,
+                                   uri: probe.uri, headers: HTTPHeaders(probe.headers))
         do {
             let address = try SocketAddress(ipAddress: target.address, port: target.port)
             let tlsContext = self.tlsContext
@@ -68,33 +70,40 @@ public struct HTTPChecker: HealthChecker {
                             let handler = try NIOSSLClientHandler(context: tlsContext, serverHostname: serverName)
                             try channel.pipeline.syncOperations.addHandler(handler)
                         }
+                        try channel.pipeline.syncOperations.addHandler(HTTPRequestEncoder())
                         try channel.pipeline.syncOperations.addHandler(
                             ByteToMessageHandler(HTTPResponseDecoder(leftOverBytesStrategy: .dropBytes)))
-                        return try NIOAsyncChannel<HTTPClientResponsePart, ByteBuffer>(wrappingChannelSynchronously: channel)
+                        return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(
+                            wrappingChannelSynchronously: channel)
                     }
                 }
-            return try await channel.executeThenClose { inbound, outbound in
-                try await outbound.write(ByteBuffer(string: request))
-                var status: Int?
-                var md5 = MD5()
-                var received = 0
-                for try await part in inbound {
-                    switch part {
-                    case .head(let head):
-                        status = Int(head.status.code)
-                    case .body(let buffer):
-                        received += buffer.readableBytes
-                        guard received <= HTTPChecker.maximumBodyBytes else {
-                            return .down("GET \(url.path): body larger than \(HTTPChecker.maximumBodyBytes) bytes")
+            // Cancellation (the deadline) closes the connection so that a silent peer is let go at once.
+            return try await withTaskCancellationHandler {
+                try await channel.executeThenClose { inbound, outbound in
+                    try await outbound.write(contentsOf: [.head(head), .end(nil)])
+                    var status: Int?
+                    var md5 = MD5()
+                    var received = 0
+                    for try await part in inbound {
+                        switch part {
+                        case .head(let head):
+                            status = Int(head.status.code)
+                        case .body(let buffer):
+                            received += buffer.readableBytes
+                            guard received <= HTTPChecker.maximumBodyBytes else {
+                                return .down("GET \(url.path): body larger than \(HTTPChecker.maximumBodyBytes) bytes")
+                            }
+                            buffer.withUnsafeReadableBytes { md5.update($0) }
+                        case .end:
+                            guard let status else { return .down("GET \(url.path): no response head") }
+                            let digest = md5.finalize().map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+                            return HTTPProbe.verdict(for: url, status: status, bodyMD5: digest)
                         }
-                        buffer.withUnsafeReadableBytes { md5.update($0) }
-                    case .end:
-                        guard let status else { return .down("GET \(url.path): no response head") }
-                        let digest = md5.finalize().map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
-                        return HTTPProbe.verdict(for: url, status: status, bodyMD5: digest)
                     }
+                    return .down("GET \(url.path): connection closed before the response ended")
                 }
-                return .down("GET \(url.path): connection closed before the response ended")
+            } onCancel: {
+                channel.channel.close(promise: nil)
             }
         } catch {
             return .down("GET \(url.path) from \(target): \(error)")

@@ -33,29 +33,34 @@ public struct SMTPChecker: HealthChecker {
                     }
                 }
             let helo = heloName
-            return try await channel.executeThenClose { inbound, outbound in
-                var reader = SMTPReplyReader()
-                var iterator = inbound.makeAsyncIterator()
-                // The dialogue: what we expect, then what we send once it came.
-                let steps: [(expect: Int, send: String?)] = [(220, "HELO \(helo)\r\n"), (250, "QUIT\r\n")]
-                var codes: [Int] = []
-                for step in steps {
-                    while codes.isEmpty {
-                        guard let buffer = try await iterator.next() else {
-                            return .down("SMTP \(target): connection closed while waiting for \(step.expect)")
+            // Cancellation (the deadline) closes the connection so that a silent peer is let go at once.
+            return try await withTaskCancellationHandler {
+                try await channel.executeThenClose { inbound, outbound in
+                    var reader = SMTPReplyReader()
+                    var iterator = inbound.makeAsyncIterator()
+                    // The dialogue: what we expect, then what we send once it came.
+                    let steps: [(expect: Int, send: String?)] = [(220, "HELO \(helo)\r\n"), (250, "QUIT\r\n")]
+                    var codes: [Int] = []
+                    for step in steps {
+                        while codes.isEmpty {
+                            guard let buffer = try await iterator.next() else {
+                                return .down("SMTP \(target): connection closed while waiting for \(step.expect)")
+                            }
+                            switch reader.feed(buffer.readableBytesView) {
+                            case .success(let new): codes += new
+                            case .failure(let error): return .down("SMTP \(target): \(error)")
+                            }
                         }
-                        switch reader.feed(buffer.readableBytesView) {
-                        case .success(let new): codes += new
-                        case .failure(let error): return .down("SMTP \(target): \(error)")
+                        let code = codes.removeFirst()
+                        guard code == step.expect else {
+                            return .down("SMTP \(target): expected \(step.expect), got \(code)")
                         }
+                        if let line = step.send { try await outbound.write(ByteBuffer(string: line)) }
                     }
-                    let code = codes.removeFirst()
-                    guard code == step.expect else {
-                        return .down("SMTP \(target): expected \(step.expect), got \(code)")
-                    }
-                    if let line = step.send { try await outbound.write(ByteBuffer(string: line)) }
+                    return .up()
                 }
-                return .up()
+            } onCancel: {
+                channel.channel.close(promise: nil)
             }
         } catch {
             return .down("SMTP \(target): \(error)")

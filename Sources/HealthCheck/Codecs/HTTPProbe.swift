@@ -4,13 +4,18 @@ public enum HTTPProbe {
     /// scheme's default), and `Connection: close` for 1.0C and 1.1, so the server ends the body.
     public static func request(path: String, host: String, port: Int, tls: Bool,
                                version: HTTPProtocolVersion) -> String {
-        let defaultPort = tls ? 443 : 80
-        let hostHeader = HTTPProbe.hostHeader(host, port: port, defaultPort: defaultPort)
-        var lines = ["GET \(path.isEmpty ? "/" : path) HTTP/\(version == .http11 ? "1.1" : "1.0")",
-                     "User-Agent: KeepAliveClient",
-                     "Host: \(hostHeader)"]
-        if version != .http10 { lines.append("Connection: close") }
+        let head = requestHead(path: path, host: host, port: port, tls: tls, version: version)
+        let lines = ["GET \(head.uri) HTTP/\(head.minorVersion == 1 ? "1.1" : "1.0")"] + head.headers.map { "\($0.0): \($0.1)" }
         return lines.joined(separator: "\r\n") + "\r\n\r\n"
+    }
+
+    /// The same request as parts: URI, HTTP/1.x minor version and headers in order.
+    public static func requestHead(path: String, host: String, port: Int, tls: Bool,
+                                   version: HTTPProtocolVersion) -> (uri: String, minorVersion: Int, headers: [(String, String)]) {
+        let hostHeader = HTTPProbe.hostHeader(host, port: port, defaultPort: tls ? 443 : 80)
+        var headers = [("User-Agent", "KeepAliveClient"), ("Host", hostHeader)]
+        if version != .http10 { headers.append(("Connection", "close")) }
+        return (path.isEmpty ? "/" : path, version == .http11 ? 1 : 0, headers)
     }
 
     static func hostHeader(_ host: String, port: Int, defaultPort: Int) -> String {
