@@ -30,9 +30,12 @@ public struct CheckerEnvironment: Sendable {
     func tcpBootstrap(_ options: ConnectionOptions, timeout: Duration) throws -> ClientBootstrap {
         var bootstrap = ClientBootstrap(group: eventLoopGroup)
             .connectTimeout(.milliseconds(max(1, timeout.milliseconds)))
-            .channelOption(.socketOption(.so_reuseaddr), value: 1)
         if let mark = options.fwmark {
             bootstrap = bootstrap.channelOption(.socketOption(.init(rawValue: SO_MARK)), value: SocketOptionValue(mark))
+        }
+        if options.bindPort != nil {
+            // A fixed source port is reused check after check.
+            bootstrap = bootstrap.channelOption(.socketOption(.so_reuseaddr), value: 1)
         }
         if options.bindTo != nil || options.bindPort != nil {
             bootstrap = bootstrap.bind(to: try CheckerEnvironment.localAddress(options))

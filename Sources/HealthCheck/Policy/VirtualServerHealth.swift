@@ -102,8 +102,8 @@ public struct VirtualServerHealth: Sendable {
     /// Records the outcome of checker `checker` of real `real` (indices into the configuration).
     public mutating func record(real index: Int, checker: Int, _ outcome: CheckOutcome)
         -> (changes: HealthChanges, nextCheckAfter: Duration) {
-        let poolBefore = pool
         let weightBefore = reals[index].effectiveWeight
+        let quorumBefore = quorumIsUp
         let step = reals[index].checkers[checker].record(outcome)
         if case .up(let dynamic?) = outcome { reals[index].dynamicWeights[checker] = dynamic }
 
@@ -129,9 +129,10 @@ public struct VirtualServerHealth: Sendable {
             }
             changes.append(updateQuorum())
         }
-        let poolAfter = pool
-        if poolAfter != poolBefore {
-            changes.events.append(.poolChanged(virtualServer: configuration.name, pool: poolAfter))
+        // The pool depends only on each real's liveness and weight and on quorum; most checks
+        // change none of them, and rebuilding the pool on every check would cost O(reals).
+        if aliveNow != real.isAlive || reals[index].effectiveWeight != weightBefore || quorumIsUp != quorumBefore {
+            changes.events.append(.poolChanged(virtualServer: configuration.name, pool: pool))
         }
         return (changes, step.nextCheckAfter)
     }

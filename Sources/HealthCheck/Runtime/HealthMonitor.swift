@@ -84,9 +84,10 @@ public actor HealthMonitor {
     }
 
     private func record(_ key: CheckerKey, _ outcome: CheckOutcome) -> Duration {
-        guard var health = services[key.service] else { return .seconds(60) }
-        let (changes, next) = health.record(real: key.real, checker: key.checker, outcome)
-        services[key.service] = health
+        // Mutated in place: copying a service out of the dictionary would copy all its reals.
+        guard let (changes, next) = services[key.service]?.record(real: key.real, checker: key.checker, outcome) else {
+            return .seconds(60)
+        }
         publish(changes)
         return next
     }
