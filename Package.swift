@@ -10,12 +10,16 @@ let package = Package(
         .library(name: "VRRP", targets: ["VRRP"]),
         .library(name: "Config", targets: ["Config"]),
         .library(name: "NetLab", targets: ["NetLab"]),
+        .library(name: "HealthCheck", targets: ["HealthCheck"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // HealthCheck's I/O: sockets and HTTP(S) through NIO, scripts through Subprocess.
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
     ],
     targets: [
         // C libraries reached through system-library targets.
@@ -72,6 +76,15 @@ let package = Package(
         // `make bench`, lab part: failover and advert cost, xdpha against keepalived.
         .executableTarget(name: "xdpha-bench", dependencies: ["NetLab"], path: "Sources/Bench"),
 
+        // Real-server health checks (keepalived's checkers) -> health events for the data path.
+        .target(name: "HealthCheck", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Subprocess", package: "swift-subprocess"),
+        ]),
+
         .executableTarget(name: "xdpha-demo", dependencies: ["BPF", "NetLab"], path: "Sources/Demo"),
 
         .testTarget(name: "VRRPTests", dependencies: ["VRRP"], resources: [.copy("Golden")]),
@@ -82,6 +95,12 @@ let package = Package(
         .testTarget(name: "BPFTests", dependencies: ["BPF", "NetLab", "CXDPHA", "Balancer"]),
         .testTarget(name: "BalancerTests", dependencies: ["Balancer"]),
         .testTarget(name: "IPVSTests", dependencies: ["IPVS", "NetLab"]),
+
+        .testTarget(name: "HealthCheckTests", dependencies: [
+            "HealthCheck", "NetLab",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

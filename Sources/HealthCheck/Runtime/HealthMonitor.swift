@@ -1,0 +1,108 @@
+// Runs the checkers of a set of virtual servers on the real clock and publishes HealthEvents.
+// The decisions are VirtualServerHealth's (pure); this actor only owns the loops, the clock and
+// the notify scripts. Usage:
+//
+//     let monitor = try HealthMonitor(services: [vs], environment: CheckerEnvironment())
+//     Task { for await event in monitor.events { dataPath.apply(event) } }
+//     try await monitor.run()          // until the surrounding task is cancelled
+public actor HealthMonitor {
+    public nonisolated let events: AsyncStream<HealthEvent>
+    private let continuation: AsyncStream<HealthEvent>.Continuation
+    private var services: [String: VirtualServerHealth]
+    private let order: [String]
+    private let checkers: [CheckerKey: any HealthChecker]
+    private let environment: CheckerEnvironment
+    private let notifier: Notifier
+
+    struct CheckerKey: Hashable, Sendable {
+        var service: String
+        var real: Int
+        var checker: Int
+    }
+
+    public init(services configurations: [VirtualServerHealthConfiguration],
+                environment: CheckerEnvironment = CheckerEnvironment()) throws {
+        (events, continuation) = AsyncStream.makeStream(of: HealthEvent.self)
+        var services: [String: VirtualServerHealth] = [:]
+        var checkers: [CheckerKey: any HealthChecker] = [:]
+        for configuration in configurations {
+            guard services[configuration.name] == nil else { throw HealthMonitorError.duplicateService(configuration.name) }
+            let health = VirtualServerHealth(configuration)
+            for (realIndex, real) in health.reals.enumerated() {
+                for (checkerIndex, checker) in real.configuration.checkers.enumerated() {
+                    checkers[CheckerKey(service: configuration.name, real: realIndex, checker: checkerIndex)] =
+                        try CheckerFactory.make(checker, real: real.configuration.endpoint,
+                                                timing: real.checkers[checkerIndex].timing, environment: environment)
+                }
+            }
+            services[configuration.name] = health
+        }
+        self.services = services
+        self.order = configurations.map(\.name)
+        self.checkers = checkers
+        self.environment = environment
+        self.notifier = Notifier(runner: environment.scripts)
+    }
+
+    /// The pool the data path should hold for `service` now.
+    public func pool(of service: String) -> [PoolMember]? { services[service]?.pool }
+
+    /// Starts every checker and runs until cancelled; then (omega) runs the shutdown notifiers
+    /// and finishes the event stream.
+    public func run() async {
+        for name in order {
+            guard var health = services[name] else { continue }
+            publish(health.start())
+            services[name] = health
+        }
+        await withTaskGroup(of: Void.self) { group in
+            for (key, checker) in checkers {
+                guard let timing = services[key.service]?.reals[key.real].checkers[key.checker].timing else { continue }
+                group.addTask { await self.loop(key, checker: checker, timing: timing) }
+            }
+            await group.waitForAll()
+        }
+        for name in order {
+            guard var health = services[name] else { continue }
+            let changes = health.stop()
+            services[name] = health
+            for script in changes.scripts { _ = await environment.scripts.run(script, timeout: .seconds(1)) }
+        }
+        await notifier.drain()
+        continuation.finish()
+    }
+
+    private nonisolated func loop(_ key: CheckerKey, checker: any HealthChecker, timing: ResolvedTiming) async {
+        var rng = SystemRandomNumberGenerator()
+        var delay = Warmup.initialDelay(timing, using: &rng)
+        while !Task.isCancelled {
+            do { try await Task.sleep(for: delay) } catch { return }
+            let outcome = await checker.check()
+            if Task.isCancelled { return }
+            delay = await record(key, outcome)
+        }
+    }
+
+    private func record(_ key: CheckerKey, _ outcome: CheckOutcome) -> Duration {
+        // Mutated in place: copying a service out of the dictionary would copy all its reals.
+        guard let (changes, next) = services[key.service]?.record(real: key.real, checker: key.checker, outcome) else {
+            return .seconds(60)
+        }
+        publish(changes)
+        return next
+    }
+
+    private func publish(_ changes: HealthChanges) {
+        for event in changes.events { continuation.yield(event) }
+        for script in changes.scripts { notifier.enqueue(script) }
+    }
+}
+
+public enum HealthMonitorError: Error, Hashable, CustomStringConvertible {
+    case duplicateService(String)
+    public var description: String {
+        switch self {
+        case .duplicateService(let name): "virtual server \(name) is configured twice"
+        }
+    }
+}
