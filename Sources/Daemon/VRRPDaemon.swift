@@ -155,7 +155,7 @@ public final class VRRPDaemon: Service, Sendable {
             let reception = await receptionPath(for: plan, program: program, generation: &generation)
             let syncGroups = SyncGroupRelay(directory: directory)
             let runner = VirtualRouterRunner(plan: plan, reception: reception,
-                                             onStateChange: { name, state in syncGroups.changed(name, to: state) })
+                                             onStateChange: { name, state, reason in syncGroups.changed(name, to: state, reason: reason) })
             generation.runners[plan.name] = runner
             if let instance = instances.first(where: { $0.name == plan.name }) {
                 generation.fingerprints[plan.name] = Self.fingerprint(instance)

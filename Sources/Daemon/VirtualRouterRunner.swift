@@ -12,9 +12,9 @@ final class VirtualRouterRunner: Sendable {
     private let inputs: AsyncStream<RouterInput>
     private let continuation: AsyncStream<RouterInput>.Continuation
     private let snapshot: StatusBox
-    private let onStateChange: @Sendable (String, VRRPState) -> Void
+    private let onStateChange: @Sendable (String, VRRPState, TransitionReason) -> Void
 
-    init(plan: RouterPlan, reception: ReceptionPath, onStateChange: @escaping @Sendable (String, VRRPState) -> Void) {
+    init(plan: RouterPlan, reception: ReceptionPath, onStateChange: @escaping @Sendable (String, VRRPState, TransitionReason) -> Void) {
         self.plan = plan
         (inputs, continuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(4096))
         snapshot = StatusBox(RouterStatus(
@@ -87,7 +87,7 @@ private struct RouterEngine {
     let logger: Logger
     let queue: AsyncStream<RouterInput>.Continuation
     let snapshot: StatusBox
-    let onStateChange: @Sendable (String, VRRPState) -> Void
+    let onStateChange: @Sendable (String, VRRPState, TransitionReason) -> Void
 
     var router: VirtualRouter
     let sender: VRRPSender
@@ -104,7 +104,7 @@ private struct RouterEngine {
 
     init(plan: RouterPlan, reception: ReceptionPath, netlink: RouteNetlink, notify: NotifyScriptQueue,
          logger: Logger, queue: AsyncStream<RouterInput>.Continuation, snapshot: StatusBox,
-         onStateChange: @escaping @Sendable (String, VRRPState) -> Void) throws {
+         onStateChange: @escaping @Sendable (String, VRRPState, TransitionReason) -> Void) throws {
         self.plan = plan
         self.reception = reception
         self.netlink = netlink
@@ -374,7 +374,7 @@ private struct RouterEngine {
         case .initialize: state = "STOP"
         }
         await notify.transition(of: plan.name, to: state, priority: Int(router.effectivePriority), scripts: plan.notify)
-        onStateChange(plan.name, to)
+        onStateChange(plan.name, to, reason)
     }
 
     private func publish() {

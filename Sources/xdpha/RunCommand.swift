@@ -28,7 +28,9 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let missing = Capabilities.current().missingForDaemon(needsBPF: vrrpReception != .socket)
         if !missing.isEmpty {
-            throw ValidationError("xdpha run needs \(missing.map(\.description).joined(separator: ", ")) (run as root or grant them)")
+            let line = "xdpha: error: run needs \(missing.map(\.description).joined(separator: ", ")) (run as root or grant them)\n"
+            FileHandle.standardError.write(Data(line.utf8))
+            throw ExitCode(1)
         }
         let level = logLevel
         LoggingSystem.bootstrap { label in
