@@ -246,9 +246,6 @@ struct Preprocessor<FileSystem: ConfigFileSystem> {
 
     // MARK: - Tokens and includes
 
-    private static var includeKeywords: Set<String> {
-        ["include", "includer", "includem", "includew", "includeb", "includea"]
-    }
 
     private mutating func emitTokens(_ line: LineText) {
         guard tokens.count < Self.maximumTokens else {
@@ -262,7 +259,7 @@ struct Preprocessor<FileSystem: ConfigFileSystem> {
         let first = tokens.count
         LineLexer.tokenize(line, into: &tokens, log: &log, bracesAreText: startsWithInclude(line))
         guard tokens.count > first else { return }
-        if tokens[first].kind == .word, !tokens[first].quoted, Self.includeKeywords.contains(tokens[first].text) {
+        if tokens[first].kind == .word, !tokens[first].quoted, IncludeKeywords.all.contains(tokens[first].text) {
             let include = Array(tokens[first...])
             tokens.removeSubrange(first...)
             handleInclude(include)
@@ -277,7 +274,7 @@ struct Preprocessor<FileSystem: ConfigFileSystem> {
         var end = start
         while end < line.bytes.endIndex, !LineText.isSpace(line.bytes[end]) { end += 1 }
         guard end - start >= 7, end - start <= 8, line.bytes[start] == UInt8(ascii: "i") else { return false }
-        return Self.includeKeywords.contains(String(decoding: line.bytes[start..<end], as: UTF8.self))
+        return IncludeKeywords.all.contains(String(decoding: line.bytes[start..<end], as: UTF8.self))
     }
 
     private mutating func handleInclude(_ line: [Token]) {
@@ -322,4 +319,8 @@ struct Preprocessor<FileSystem: ConfigFileSystem> {
             readFile(path: path, includedAt: line[1].location)
         }
     }
+}
+
+enum IncludeKeywords {
+    static let all: Set<String> = ["include", "includer", "includem", "includew", "includeb", "includea"]
 }

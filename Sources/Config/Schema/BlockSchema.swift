@@ -24,6 +24,9 @@ struct BlockSchema<Model: SourceMapped>: Sendable {
     /// Canonical names of rules, for recording and duplicate detection under one name.
     private var canonical: [String: String] = [:]
     let notYetSupported: Set<String>
+    /// Every keyword the block accepts, including those not supported yet.
+    let keywordNames: Set<String>
+    let suggestions: SuggestionCandidates
 
     init(_ name: String, _ rules: [KeywordRule<Model>], notYetSupported: [String] = []) {
         self.name = name
@@ -35,12 +38,13 @@ struct BlockSchema<Model: SourceMapped>: Sendable {
             }
         }
         self.notYetSupported = Set(notYetSupported).subtracting(self.rules.keys)
+        self.supportedKeywordNames = Set(self.rules.keys)
+        self.keywordNames = supportedKeywordNames.union(self.notYetSupported)
+        self.suggestions = SuggestionCandidates(keywordNames)
     }
 
-    var keywordNames: Set<String> { Set(rules.keys).union(notYetSupported) }
-
     /// Names of the supported keywords only (what a per-keyword test must cover).
-    var supportedKeywordNames: Set<String> { Set(rules.keys) }
+    let supportedKeywordNames: Set<String>
 
     var info: SchemaInfo {
         let rules = self.rules
@@ -117,7 +121,7 @@ extension BuildContext {
     mutating func reportUnknown<Model>(_ statement: Statement, in schema: BlockSchema<Model>) {
         let word = statement.keyword.text
         let place = schema.name == TopLevelSchema.name ? "at the top level" : "in '\(schema.name)'"
-        if let suggestion = Suggestions.closest(to: word, among: schema.keywordNames) {
+        if let suggestion = Suggestions.closest(to: word, among: schema.suggestions) {
             log.error("unknown keyword '\(word)' \(place); did you mean '\(suggestion)'?", at: statement.keyword.location)
             return
         }
