@@ -63,6 +63,9 @@ struct Preprocessor<FileSystem: ConfigFileSystem> {
 
     private mutating func processFile(bytes: [UInt8], path: String, includedAt: SourceLocation?) {
         let file = sources.add(path: path, bytes: bytes)
+        // About one token per five bytes in a typical file; reserving avoids copying a large
+        // token array while it grows.
+        tokens.reserveCapacity(tokens.count + bytes.count / 5)
         includeStack.append((PathName.normalise(path), includedAt))
         let savedDirectory = parameters.currentDirectory
         parameters.currentDirectory = PathName.directory(of: path)

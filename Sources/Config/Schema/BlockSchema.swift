@@ -53,7 +53,6 @@ struct BlockSchema<Model: SourceMapped>: Sendable {
     }
 
     func apply(_ statements: [Statement], to model: inout Model, context: inout BuildContext) {
-        var seen: [String: SourceLocation] = [:]
         for statement in statements {
             // A block opened by a stray `{` was reported by the tree parser already.
             if statement.keyword.kind != .word { continue }
@@ -68,6 +67,10 @@ struct BlockSchema<Model: SourceMapped>: Sendable {
             }
             let key = canonical[word] ?? word
             let location = statement.arguments.first?.location ?? statement.keyword.location
+            if !rule.repeatable, let previous = model.source.keywords[key] {
+                context.log.warning("'\(word)' is set more than once in this '\(name)' block; the last one wins",
+                                    at: statement.keyword.location, notes: [.note("previously set here", at: previous)])
+            }
             // Recorded even when the value is rejected below, so that checks which look for a
             // missing keyword do not repeat the error.
             model.source.keywords[key] = location
@@ -82,14 +85,6 @@ struct BlockSchema<Model: SourceMapped>: Sendable {
                     context.log.error("'\(word)' needs a '{ ... }' block", at: statement.keyword.location)
                     continue
                 }
-            }
-            if !rule.repeatable {
-                if let previous = seen[key] {
-                    context.log.warning("'\(word)' is set more than once in this '\(name)' block; the last one wins",
-                                        at: statement.keyword.location,
-                                        notes: [.note("previously set here", at: previous)])
-                }
-                seen[key] = statement.keyword.location
             }
             rule.apply(&model, statement, &context)
         }
