@@ -73,7 +73,7 @@ public struct ConfigLoader: Sendable {
         case text([UInt8], path: String)
     }
 
-    private func preprocess<FileSystem: ConfigFileSystem>(_ fileSystem: FileSystem, root: Root) -> LoadResult {
+    private func preprocess(_ fileSystem: any ConfigFileSystem, root: Root) -> LoadResult {
         var preprocessor = Preprocessor(fileSystem: fileSystem, configID: options.configID, randomSeed: options.randomSeed)
         switch root {
         case .path(let path): preprocessor.run(path: path)

@@ -2,8 +2,10 @@
 // does to each line before parsing: multi-line `$NAME= \` definitions, `@id` / `@^id` conditional
 // lines, `$NAME=VALUE` definitions, `~SEQ`/`~LST` repetition, `$NAME` substitution and `include`.
 
-struct Preprocessor<FileSystem: ConfigFileSystem> {
-    let fileSystem: FileSystem
+struct Preprocessor {
+    /// An existential rather than a generic parameter: this code runs for every line, and a debug
+    /// build pays for generic metadata on each call.
+    let fileSystem: any ConfigFileSystem
     let configID: String?
     var sources = SourceFiles()
     var log = DiagnosticLog()
@@ -11,15 +13,26 @@ struct Preprocessor<FileSystem: ConfigFileSystem> {
     var parameters: ParameterTable
 
     /// Files being read, outermost first, with the include line that opened each.
-    private var includeStack: [(path: String, includedAt: SourceLocation?)] = []
-    private var multiline: (name: String, value: [UInt8], location: SourceLocation)?
+    private var includeStack: [OpenFile] = []
+    private var multiline: OpenDefinition?
+
+    private struct OpenFile {
+        var path: String
+        var includedAt: SourceLocation?
+    }
+
+    private struct OpenDefinition {
+        var name: String
+        var value: [UInt8]
+        var location: SourceLocation
+    }
     /// Bounds that keep hostile input from looping or exhausting memory.
-    static var maximumIncludeDepth: Int { 32 }
-    static var maximumTokens: Int { 20_000_000 }
-    static var maximumExpansionDepth: Int { 16 }
+    static let maximumIncludeDepth = 32
+    static let maximumTokens = 20_000_000
+    static let maximumExpansionDepth = 16
     private var tokenLimitReported = false
 
-    init(fileSystem: FileSystem, configID: String?, randomSeed: UInt64) {
+    init(fileSystem: any ConfigFileSystem, configID: String?, randomSeed: UInt64) {
         self.fileSystem = fileSystem
         self.configID = configID
         self.parameters = ParameterTable(configID: configID, seed: randomSeed)
@@ -66,7 +79,7 @@ struct Preprocessor<FileSystem: ConfigFileSystem> {
         // About one token per five bytes in a typical file; reserving avoids copying a large
         // token array while it grows.
         tokens.reserveCapacity(tokens.count + bytes.count / 5)
-        includeStack.append((PathName.normalise(path), includedAt))
+        includeStack.append(OpenFile(path: PathName.normalise(path), includedAt: includedAt))
         let savedDirectory = parameters.currentDirectory
         parameters.currentDirectory = PathName.directory(of: path)
         defer {
@@ -141,7 +154,7 @@ struct Preprocessor<FileSystem: ConfigFileSystem> {
                     log.error("a multi-line definition cannot start inside a substituted value", at: definition.location)
                     return
                 }
-                multiline = (definition.name, [], definition.location)
+                multiline = OpenDefinition(name: definition.name, value: [], location: definition.location)
             } else {
                 parameters.define(definition.name, value: definition.value, at: definition.location)
             }
