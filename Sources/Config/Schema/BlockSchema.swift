@@ -122,7 +122,9 @@ extension BuildContext {
         }
         let homes = SchemaDirectory.blocks(accepting: word).filter { $0 != schema.name }
         if !homes.isEmpty {
-            let list = homes.map { $0 == "the top level" ? "at the top level" : "in '\($0)'" }.joined(separator: " or ")
+            let places = homes.map { $0 == "the top level" ? "at the top level" : "in '\($0)'" }
+            let list = places.count <= 3 ? places.joined(separator: " or ")
+                : places.prefix(2).joined(separator: ", ") + " or \(places.count - 2) other blocks"
             let missingBrace = homes == ["the top level"] ? "; is a '}' missing before it?" : ""
             log.error("'\(word)' is not valid \(place); it belongs \(list)\(missingBrace)", at: statement.keyword.location)
             return
