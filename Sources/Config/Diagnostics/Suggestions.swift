@@ -30,6 +30,10 @@ enum Suggestions {
     static func closest(to word: String, among candidates: SuggestionCandidates) -> String? {
         let lowered = Array(word.lowercased().utf8)
         guard !lowered.isEmpty, lowered.count <= 64 else { return nil }
+        // Keywords and names are letters, digits, '_', '-' and '.'; a word with anything else is
+        // not a typo of one (and garbage input need not pay for the search).
+        guard lowered.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F || $0 == 0x2D || $0 == 0x2E })
+        else { return nil }
         // A typo of a short word changes most of it; allow one edit per three characters, at least one.
         let allowed = max(1, lowered.count / 3)
         var best: (index: Int, distance: Int)?
