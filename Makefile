@@ -89,3 +89,10 @@ ipvs-test: deps vm-deps
 	$(SWIFT) build --build-tests $(SWIFT_BUILD_FLAGS)
 	vm/run-in-vm.sh -- "$$($(SWIFT) build --show-bin-path $(SWIFT_BUILD_FLAGS))/xdphaPackageTests.xctest" \
 		--testing-library swift-testing --filter IPVSTests
+
+# The Config loader's fuzz test alone: 1,000,000 seeded inputs (random bytes and mutations of the
+# corpus). XDPHA_FUZZ_INPUTS_PER_WORKER=N (4 workers) runs more or fewer.
+.PHONY: fuzz-config
+fuzz-config: deps
+	$(SWIFT) build --build-tests $(SWIFT_BUILD_FLAGS)
+	$(SWIFT) test --skip-build $(SWIFT_BUILD_FLAGS) --filter ConfigTests.FuzzTests

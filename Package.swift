@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "Config", targets: ["Config"]),
         .library(name: "NetLab", targets: ["NetLab"]),
         .library(name: "HealthCheck", targets: ["HealthCheck"]),
+        .library(name: "Balancer", targets: ["Balancer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -73,13 +73,42 @@ public struct ConfigLoader: Sendable {
         case text([UInt8], path: String)
     }
 
-    private func preprocess<FileSystem: ConfigFileSystem>(_ fileSystem: FileSystem, root: Root) -> LoadResult {
+    private func preprocess(_ fileSystem: any ConfigFileSystem, root: Root) -> LoadResult {
         var preprocessor = Preprocessor(fileSystem: fileSystem, configID: options.configID, randomSeed: options.randomSeed)
         switch root {
         case .path(let path): preprocessor.run(path: path)
         case .text(let bytes, let path): preprocessor.run(text: bytes, path: path)
         }
         return build(tokens: preprocessor.tokens, log: preprocessor.log, sources: preprocessor.sources)
+    }
+
+    /// Diagnostics without a place first, then by file, line and column; ties keep the order
+    /// they were found in.
+    static func sourceOrder(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+        /// Whether `next` belongs before `previous`.
+        func outOfOrder(_ previous: Diagnostic, _ next: Diagnostic) -> Bool {
+            switch (previous.location, next.location) {
+            case (nil, _): return false
+            case (_, nil): return true
+            case let (p?, n?): return n < p
+            }
+        }
+        // Usually already in order: then there is nothing to sort.
+        var sorted = true
+        for index in diagnostics.indices.dropFirst() where outOfOrder(diagnostics[index - 1], diagnostics[index]) {
+            sorted = false
+            break
+        }
+        if sorted { return diagnostics }
+        return diagnostics.indices.sorted { i, j in
+            let a = diagnostics[i], b = diagnostics[j]
+            switch (a.location, b.location) {
+            case (nil, nil): return i < j
+            case (nil, _): return true
+            case (_, nil): return false
+            case let (x?, y?): return x == y ? i < j : x < y
+            }
+        }.map { diagnostics[$0] }
     }
 
     private func build(tokens: [Token], log: DiagnosticLog, sources: SourceFiles) -> LoadResult {
@@ -95,14 +124,7 @@ public struct ConfigLoader: Sendable {
             HostChecks.checkInterfaces(config, exists: interfaceExists, log: &context.log)
         }
         config.unsupportedKeywords = context.unsupported
-        let ordered = context.log.diagnostics.enumerated().sorted { a, b in
-            switch (a.element.location, b.element.location) {
-            case (nil, nil): return a.offset < b.offset
-            case (nil, _): return true
-            case (_, nil): return false
-            case let (x?, y?): return x == y ? a.offset < b.offset : x < y
-            }
-        }.map(\.element)
+        let ordered = Self.sourceOrder(context.log.diagnostics)
         return LoadResult(config: config, diagnostics: ordered, sources: sources)
     }
 }

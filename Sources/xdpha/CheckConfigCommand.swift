@@ -29,18 +29,17 @@ struct CheckConfigCommand: ParsableCommand {
     @Flag(help: "Do not check interface names against this host.")
     var noHostChecks = false
 
-    @Argument(help: "The keepalived.conf to check.")
-    var file: String?
-
-    /// Unknown options land here so that they are usage errors with exit status 2.
-    @Argument(parsing: .allUnrecognized, help: .hidden)
-    var unrecognized: [String] = []
+    /// The file, and anything unrecognised: unknown options land here so that they are usage
+    /// errors with exit status 2 (ArgumentParser would exit with 64).
+    @Argument(parsing: .allUnrecognized, help: ArgumentHelp("The keepalived.conf to check.", valueName: "file"))
+    var arguments: [String] = []
 
     func run() throws {
-        if let extra = unrecognized.first {
-            throw usageError(extra.hasPrefix("-") ? "unknown option '\(extra)'" : "unexpected argument '\(extra)'")
+        if let option = arguments.first(where: { $0.hasPrefix("-") && $0 != "-" }) {
+            throw usageError("unknown option '\(option)'")
         }
-        guard let file else { throw usageError("missing the configuration file to check") }
+        guard let file = arguments.first else { throw usageError("missing the configuration file to check") }
+        if arguments.count > 1 { throw usageError("unexpected argument '\(arguments[1])'") }
 
         let options = LoadOptions(configID: configID ?? Self.defaultConfigID(), strict: strict,
                                   interfaceExists: noHostChecks ? nil : Self.hostInterfaceCheck())
@@ -66,7 +65,7 @@ struct CheckConfigCommand: ParsableCommand {
 
     private func usageError(_ message: String) -> ExitCode {
         var standardError = StandardError()
-        standardError.write("error: \(message)\n\(Self.usageString())\n")
+        standardError.write("error: \(message)\nUsage: xdpha \(Self.usageString())\n")
         return ExitCode(2)
     }
 

@@ -31,6 +31,7 @@ import Testing
     @Test func missingBraceInsideNestedBlocksRecovers() {
         let text = """
         virtual_server 192.0.2.1 80 {
+            protocol TCP
             real_server 198.51.100.1 80 {
                 TCP_CHECK {
                     connect_timeout 3
@@ -41,8 +42,8 @@ import Testing
         """
         let result = load(text)
         #expect(Corpus.headers(result) == [
-            "test.conf:2:5: error: 'real_server 198.51.100.1' is missing its closing '}'",
-            "test.conf:6:5: note: 'real_server' belongs to 'virtual_server 192.0.2.1', so the block must end before it",
+            "test.conf:3:5: error: 'real_server 198.51.100.1' is missing its closing '}'",
+            "test.conf:7:5: note: 'real_server' belongs to 'virtual_server 192.0.2.1', so the block must end before it",
         ])
         #expect(result.config.virtualServers[0].realServers.count == 2)
     }

@@ -3,4 +3,6 @@ import Benchmark
 
 let benchmarks: @Sendable () -> Void = {
     registerVRRPBenchmarks()
+    registerConfigBenchmarks()
+    registerBalancerBenchmarks()
 }

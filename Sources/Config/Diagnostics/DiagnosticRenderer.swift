@@ -37,7 +37,8 @@ public struct DiagnosticRenderer: Sendable {
     }
 
     private func quote(line: ArraySlice<UInt8>, location: SourceLocation) -> String {
-        let text = String(decoding: line, as: UTF8.self)
+        // Control characters would garble a terminal; show them as '?' (tabs stay, for alignment).
+        let text = String(decoding: line.map { ($0 < 0x20 && $0 != 0x09) || $0 == 0x7F ? UInt8(ascii: "?") : $0 }, as: UTF8.self)
         // The caret line copies tabs from the source so it stays aligned; every other character,
         // however many bytes it takes, becomes one space.
         let prefixBytes = line.prefix(max(0, Int(location.column) - 1))

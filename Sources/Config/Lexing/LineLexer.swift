@@ -26,6 +26,17 @@ enum LineLexer {
                 continue
             }
             let start = i
+            // Most words are plain: no quotes, no `${...}`, nothing substituted. Take those as a
+            // slice of the line, without building them byte by byte.
+            var end = i
+            while end < bytes.endIndex, isPlain(bytes[end]), !line.isLiteral(at: end) { end += 1 }
+            if end > start, end == bytes.endIndex
+                || (!line.isLiteral(at: end) && endsPlainWord(bytes[end], after: bytes[end - 1], bracesAreText: bracesAreText)) {
+                tokens.append(Token(kind: .word, text: String(decoding: bytes[start..<end], as: UTF8.self),
+                                    location: line.location(from: start, to: end)))
+                i = end
+                continue
+            }
             var text: [UInt8] = []
             var quoted = false
             var parameterBraces = 0
@@ -56,6 +67,18 @@ enum LineLexer {
             tokens.append(Token(kind: .word, text: String(decoding: text, as: UTF8.self),
                                 location: line.location(from: start, to: i), quoted: quoted))
         }
+    }
+
+    private static func isPlain(_ b: UInt8) -> Bool {
+        !(LineText.isSpace(b) || b == doubleQuote || b == singleQuote || b == hash || b == bang || b == open || b == close)
+    }
+
+    /// Whether the byte that stopped a plain scan ends the word there (rather than needing the
+    /// full reader: a quote, a literal byte, `${`, or a brace kept as text).
+    private static func endsPlainWord(_ b: UInt8, after previous: UInt8, bracesAreText: Bool) -> Bool {
+        if LineText.isSpace(b) || b == hash || b == bang { return true }
+        if b == open || b == close { return !bracesAreText && !(b == open && previous == dollar) }
+        return false
     }
 
     /// Reads a quoted section starting at the quote at `start`; returns the index after the

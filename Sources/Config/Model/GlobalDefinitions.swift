@@ -24,8 +24,8 @@ public struct GlobalDefinitions: Codable, Sendable, Hashable {
     /// The global gratuitous ARP / unsolicited NA defaults (`vrrp_garp_*`).
     public var garp = GratuitousARPSettings()
     public var vrrpMinimumGARP = false
-    public var vrrpMulticastGroup4 = IPAddress("224.0.0.18")!
-    public var vrrpMulticastGroup6 = IPAddress("ff02::12")!
+    public var vrrpMulticastGroup4 = IPAddress.vrrpGroup4
+    public var vrrpMulticastGroup6 = IPAddress.vrrpGroup6
     public var vrrpStrict = false
     public var vrrpSkipCheckAdvertAddress = false
     public var vrrpCheckUnicastSource = false
@@ -67,4 +67,10 @@ public struct GratuitousARPSettings: Codable, Sendable, Hashable {
     public var interval = 0.0
     public var naInterval = 0.0
     public init() {}
+}
+
+extension IPAddress {
+    /// The IANA VRRP multicast groups (RFC 5798), keepalived's defaults.
+    static let vrrpGroup4 = IPAddress(ipv4: [224, 0, 0, 18])
+    static let vrrpGroup6 = IPAddress(ipv6: [0xFF, 0x02] + [UInt8](repeating: 0, count: 13) + [0x12])
 }

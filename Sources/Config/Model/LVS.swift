@@ -38,7 +38,9 @@ public struct VirtualServer: Codable, Sendable, Hashable {
     /// Seconds; nil when the service is not persistent (`persistence_timeout` alone means 360).
     public var persistenceTimeout: Int?
     public var persistenceGranularity: IPAddress?
-    public var `protocol` = ServiceProtocol.tcp
+    /// Resolved: as written; keepalived's (and the kernel's) UDP when an address service names
+    /// none; nil for fwmark services, which forward every protocol.
+    public var `protocol`: ServiceProtocol? = .tcp
     public var quorum = 1
     public var hysteresis = 0
     public var quorumUp: NotifyScript?

@@ -6,7 +6,7 @@ public struct SourceMap: Sendable, Hashable {
     /// The keyword that declared the object (`vrrp_instance`, `real_server`, an address line).
     public var declaration: SourceLocation?
     /// The location of the value of each keyword set in the object's block (the last one written).
-    public var keywords: [String: SourceLocation] = [:]
+    public var keywords = KeywordLocations()
 
     public init(declaration: SourceLocation?) {
         self.declaration = declaration
@@ -14,6 +14,33 @@ public struct SourceMap: Sendable, Hashable {
 
     public subscript(keyword: String) -> SourceLocation? {
         keywords[keyword] ?? declaration
+    }
+}
+
+/// Keyword -> location for one block. A block sets a handful of keywords, so a small array
+/// searched linearly costs less than hashing (this is filled for every statement of a load).
+public struct KeywordLocations: Sendable, Hashable {
+    private var names: [String] = []
+    private var locations: [SourceLocation] = []
+
+    public init() {}
+
+    public subscript(keyword: String) -> SourceLocation? {
+        get {
+            guard let index = names.firstIndex(of: keyword) else { return nil }
+            return locations[index]
+        }
+        set {
+            if let index = names.firstIndex(of: keyword) {
+                if let newValue { locations[index] = newValue } else {
+                    names.remove(at: index)
+                    locations.remove(at: index)
+                }
+            } else if let newValue {
+                names.append(keyword)
+                locations.append(newValue)
+            }
+        }
     }
 }
 

@@ -2,8 +2,10 @@
 // does to each line before parsing: multi-line `$NAME= \` definitions, `@id` / `@^id` conditional
 // lines, `$NAME=VALUE` definitions, `~SEQ`/`~LST` repetition, `$NAME` substitution and `include`.
 
-struct Preprocessor<FileSystem: ConfigFileSystem> {
-    let fileSystem: FileSystem
+struct Preprocessor {
+    /// An existential rather than a generic parameter: this code runs for every line, and a debug
+    /// build pays for generic metadata on each call.
+    let fileSystem: any ConfigFileSystem
     let configID: String?
     var sources = SourceFiles()
     var log = DiagnosticLog()
@@ -11,15 +13,26 @@ struct Preprocessor<FileSystem: ConfigFileSystem> {
     var parameters: ParameterTable
 
     /// Files being read, outermost first, with the include line that opened each.
-    private var includeStack: [(path: String, includedAt: SourceLocation?)] = []
-    private var multiline: (name: String, value: [UInt8], location: SourceLocation)?
+    private var includeStack: [OpenFile] = []
+    private var multiline: OpenDefinition?
+
+    private struct OpenFile {
+        var path: String
+        var includedAt: SourceLocation?
+    }
+
+    private struct OpenDefinition {
+        var name: String
+        var value: [UInt8]
+        var location: SourceLocation
+    }
     /// Bounds that keep hostile input from looping or exhausting memory.
-    static var maximumIncludeDepth: Int { 32 }
-    static var maximumTokens: Int { 20_000_000 }
-    static var maximumExpansionDepth: Int { 16 }
+    static let maximumIncludeDepth = 32
+    static let maximumTokens = 20_000_000
+    static let maximumExpansionDepth = 16
     private var tokenLimitReported = false
 
-    init(fileSystem: FileSystem, configID: String?, randomSeed: UInt64) {
+    init(fileSystem: any ConfigFileSystem, configID: String?, randomSeed: UInt64) {
         self.fileSystem = fileSystem
         self.configID = configID
         self.parameters = ParameterTable(configID: configID, seed: randomSeed)
@@ -63,7 +76,10 @@ struct Preprocessor<FileSystem: ConfigFileSystem> {
 
     private mutating func processFile(bytes: [UInt8], path: String, includedAt: SourceLocation?) {
         let file = sources.add(path: path, bytes: bytes)
-        includeStack.append((PathName.normalise(path), includedAt))
+        // About one token per five bytes in a typical file; reserving avoids copying a large
+        // token array while it grows.
+        tokens.reserveCapacity(tokens.count + bytes.count / 5)
+        includeStack.append(OpenFile(path: PathName.normalise(path), includedAt: includedAt))
         let savedDirectory = parameters.currentDirectory
         parameters.currentDirectory = PathName.directory(of: path)
         defer {
@@ -138,7 +154,7 @@ struct Preprocessor<FileSystem: ConfigFileSystem> {
                     log.error("a multi-line definition cannot start inside a substituted value", at: definition.location)
                     return
                 }
-                multiline = (definition.name, [], definition.location)
+                multiline = OpenDefinition(name: definition.name, value: [], location: definition.location)
             } else {
                 parameters.define(definition.name, value: definition.value, at: definition.location)
             }
@@ -246,9 +262,6 @@ struct Preprocessor<FileSystem: ConfigFileSystem> {
 
     // MARK: - Tokens and includes
 
-    private static var includeKeywords: Set<String> {
-        ["include", "includer", "includem", "includew", "includeb", "includea"]
-    }
 
     private mutating func emitTokens(_ line: LineText) {
         guard tokens.count < Self.maximumTokens else {
@@ -262,7 +275,7 @@ struct Preprocessor<FileSystem: ConfigFileSystem> {
         let first = tokens.count
         LineLexer.tokenize(line, into: &tokens, log: &log, bracesAreText: startsWithInclude(line))
         guard tokens.count > first else { return }
-        if tokens[first].kind == .word, !tokens[first].quoted, Self.includeKeywords.contains(tokens[first].text) {
+        if tokens[first].kind == .word, !tokens[first].quoted, IncludeKeywords.all.contains(tokens[first].text) {
             let include = Array(tokens[first...])
             tokens.removeSubrange(first...)
             handleInclude(include)
@@ -277,7 +290,7 @@ struct Preprocessor<FileSystem: ConfigFileSystem> {
         var end = start
         while end < line.bytes.endIndex, !LineText.isSpace(line.bytes[end]) { end += 1 }
         guard end - start >= 7, end - start <= 8, line.bytes[start] == UInt8(ascii: "i") else { return false }
-        return Self.includeKeywords.contains(String(decoding: line.bytes[start..<end], as: UTF8.self))
+        return IncludeKeywords.all.contains(String(decoding: line.bytes[start..<end], as: UTF8.self))
     }
 
     private mutating func handleInclude(_ line: [Token]) {
@@ -322,4 +335,8 @@ struct Preprocessor<FileSystem: ConfigFileSystem> {
             readFile(path: path, includedAt: line[1].location)
         }
     }
+}
+
+enum IncludeKeywords {
+    static let all: Set<String> = ["include", "includer", "includem", "includew", "includeb", "includea"]
 }

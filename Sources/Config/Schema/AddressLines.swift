@@ -39,6 +39,11 @@ enum VirtualAddressReader {
                 vip.scope = scope.text
             case "brd", "broadcast":
                 guard let broadcast = value(option, context: &context) else { return nil }
+                if vip.prefixLength >= vip.address.family.maximumPrefixLength {
+                    context.log.error("'brd' needs a prefix shorter than /\(vip.prefixLength): a /\(vip.prefixLength) address has no broadcast address",
+                                      at: option.location)
+                    return nil
+                }
                 if broadcast.text != "+" && broadcast.text != "-" {
                     guard let address = context.address(broadcast, for: "brd") else { return nil }
                     guard address.family == vip.address.family else {

@@ -24,6 +24,9 @@ struct BlockSchema<Model: SourceMapped>: Sendable {
     /// Canonical names of rules, for recording and duplicate detection under one name.
     private var canonical: [String: String] = [:]
     let notYetSupported: Set<String>
+    /// Every keyword the block accepts, including those not supported yet.
+    let keywordNames: Set<String>
+    let suggestions: SuggestionCandidates
 
     init(_ name: String, _ rules: [KeywordRule<Model>], notYetSupported: [String] = []) {
         self.name = name
@@ -35,12 +38,13 @@ struct BlockSchema<Model: SourceMapped>: Sendable {
             }
         }
         self.notYetSupported = Set(notYetSupported).subtracting(self.rules.keys)
+        self.supportedKeywordNames = Set(self.rules.keys)
+        self.keywordNames = supportedKeywordNames.union(self.notYetSupported)
+        self.suggestions = SuggestionCandidates(keywordNames)
     }
 
-    var keywordNames: Set<String> { Set(rules.keys).union(notYetSupported) }
-
     /// Names of the supported keywords only (what a per-keyword test must cover).
-    var supportedKeywordNames: Set<String> { Set(rules.keys) }
+    let supportedKeywordNames: Set<String>
 
     var info: SchemaInfo {
         let rules = self.rules
@@ -49,7 +53,6 @@ struct BlockSchema<Model: SourceMapped>: Sendable {
     }
 
     func apply(_ statements: [Statement], to model: inout Model, context: inout BuildContext) {
-        var seen: [String: SourceLocation] = [:]
         for statement in statements {
             // A block opened by a stray `{` was reported by the tree parser already.
             if statement.keyword.kind != .word { continue }
@@ -64,6 +67,10 @@ struct BlockSchema<Model: SourceMapped>: Sendable {
             }
             let key = canonical[word] ?? word
             let location = statement.arguments.first?.location ?? statement.keyword.location
+            if !rule.repeatable, let previous = model.source.keywords[key] {
+                context.log.warning("'\(word)' is set more than once in this '\(name)' block; the last one wins",
+                                    at: statement.keyword.location, notes: [.note("previously set here", at: previous)])
+            }
             // Recorded even when the value is rejected below, so that checks which look for a
             // missing keyword do not repeat the error.
             model.source.keywords[key] = location
@@ -78,14 +85,6 @@ struct BlockSchema<Model: SourceMapped>: Sendable {
                     context.log.error("'\(word)' needs a '{ ... }' block", at: statement.keyword.location)
                     continue
                 }
-            }
-            if !rule.repeatable {
-                if let previous = seen[key] {
-                    context.log.warning("'\(word)' is set more than once in this '\(name)' block; the last one wins",
-                                        at: statement.keyword.location,
-                                        notes: [.note("previously set here", at: previous)])
-                }
-                seen[key] = statement.keyword.location
             }
             rule.apply(&model, statement, &context)
         }
@@ -117,13 +116,15 @@ extension BuildContext {
     mutating func reportUnknown<Model>(_ statement: Statement, in schema: BlockSchema<Model>) {
         let word = statement.keyword.text
         let place = schema.name == TopLevelSchema.name ? "at the top level" : "in '\(schema.name)'"
-        if let suggestion = Suggestions.closest(to: word, among: schema.keywordNames) {
+        if let suggestion = Suggestions.closest(to: word, among: schema.suggestions) {
             log.error("unknown keyword '\(word)' \(place); did you mean '\(suggestion)'?", at: statement.keyword.location)
             return
         }
         let homes = SchemaDirectory.blocks(accepting: word).filter { $0 != schema.name }
         if !homes.isEmpty {
-            let list = homes.map { $0 == "the top level" ? "at the top level" : "in '\($0)'" }.joined(separator: " or ")
+            let places = homes.map { $0 == "the top level" ? "at the top level" : "in '\($0)'" }
+            let list = places.count <= 3 ? places.joined(separator: " or ")
+                : places.prefix(2).joined(separator: ", ") + " or \(places.count - 2) other blocks"
             let missingBrace = homes == ["the top level"] ? "; is a '}' missing before it?" : ""
             log.error("'\(word)' is not valid \(place); it belongs \(list)\(missingBrace)", at: statement.keyword.location)
             return

@@ -16,7 +16,7 @@ enum CheckerSchemas {
         .flag("alpha", \.alpha),
         .flag("log_all_failures", \.logAllFailures),
         .decimal("delay_loop", \.written.delayLoop, 0.001...86400),
-    ] + timingRules(\.written)
+    ] + timingRules(\.written, oldRetrySpelling: true)
 
     private static let http: [KeywordRule<HealthChecker>] = [
         .custom("url", .block) { model, statement, context in

@@ -10,7 +10,8 @@ enum LVSSchedulers {
 }
 
 /// Checker timing keywords valid at the virtual server, real server and checker levels.
-func timingRules<Model>(_ timing: Field<Model, CheckerTimingOverrides>) -> [KeywordRule<Model>] {
+/// `nb_get_retry`, the old spelling of `retry`, is accepted (as keepalived does) in checkers only.
+func timingRules<Model>(_ timing: Field<Model, CheckerTimingOverrides>, oldRetrySpelling: Bool = false) -> [KeywordRule<Model>] {
     func seconds(_ name: String, _ range: ClosedRange<Double>,
                  _ set: @escaping @Sendable (inout CheckerTimingOverrides, Double) -> Void) -> KeywordRule<Model> {
         .custom(name) { model, statement, context in
@@ -23,12 +24,15 @@ func timingRules<Model>(_ timing: Field<Model, CheckerTimingOverrides>) -> [Keyw
         seconds("connect_timeout", 0.001...86400) { $0.connectTimeout = $1 },
         seconds("delay_before_retry", 0...86400) { $0.delayBeforeRetry = $1 },
         seconds("warmup", 0...86400) { $0.warmup = $1 },
-        KeywordRule<Model>.custom("retry") { model, statement, context in
-            guard context.expectArguments(statement, 1...1),
-                  let value = context.integer(statement.arguments[0], for: statement.keyword.text, in: 0...2_147_483_647)
-            else { return }
-            model[keyPath: timing].retry = value
-        }.alias("nb_get_retry"),
+        {
+            let rule = KeywordRule<Model>.custom("retry") { model, statement, context in
+                guard context.expectArguments(statement, 1...1),
+                      let value = context.integer(statement.arguments[0], for: statement.keyword.text, in: 0...2_147_483_647)
+                else { return }
+                model[keyPath: timing].retry = value
+            }
+            return oldRetrySpelling ? rule.alias("nb_get_retry") : rule
+        }(),
     ]
 }
 
@@ -75,7 +79,7 @@ enum VirtualServerSchema {
             model.persistenceTimeout = seconds == 0 ? nil : seconds
         },
         .address("persistence_granularity", \.persistenceGranularity),
-        .choice("protocol", \.protocol, ["TCP": .tcp, "UDP": .udp, "SCTP": .sctp]),
+        .choice("protocol", \.protocol, ["TCP": ServiceProtocol.tcp, "UDP": .udp, "SCTP": .sctp]),
         .integer("quorum", \.quorum, 0...2_147_483_647),
         .integer("hysteresis", \.hysteresis, 0...2_147_483_647),
         .script("quorum_up", \.quorumUp),

@@ -47,12 +47,22 @@ enum SchemaDirectory {
 }
 
 struct SchemaGrammar: BlockGrammar {
-    func keywords(atPath path: [String]) -> Set<String>? {
-        var info = TopLevelSchema.schema.info
-        for keyword in path {
-            guard let child = info.child(keyword) else { return nil }
-            info = child
+    /// The keywords of every known block by its path of block keywords, computed once: the tree
+    /// parser asks for them whenever braces do not balance.
+    private static let keywordsByPath: [[String]: Set<String>] = {
+        var table: [[String]: Set<String>] = [:]
+        var queue: [([String], SchemaInfo)] = [([], TopLevelSchema.schema.info)]
+        while let (path, info) = queue.popLast() {
+            table[path] = info.keywords
+            guard path.count < 8 else { continue }
+            for keyword in info.keywords.sorted() {
+                if let child = info.child(keyword) { queue.append((path + [keyword], child)) }
+            }
         }
-        return info.keywords
+        return table
+    }()
+
+    func keywords(atPath path: [String]) -> Set<String>? {
+        Self.keywordsByPath[path]
     }
 }

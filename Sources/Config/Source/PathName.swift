@@ -15,7 +15,22 @@ enum PathName {
 
     /// Removes `.` components, resolves `..` where possible and collapses repeated slashes, so
     /// the same file reached by two spellings is recognised (include cycles, duplicate includes).
+    /// No empty, "." or ".." component: nothing to normalise.
+    private static func isNormal(_ path: String) -> Bool {
+        var previous: UInt8 = UInt8(ascii: "/")
+        var sawByte = false
+        for byte in path.utf8 {
+            if byte == UInt8(ascii: "/") && previous == UInt8(ascii: "/") && sawByte { return false }
+            if byte == UInt8(ascii: ".") && previous == UInt8(ascii: "/") { return false }
+            previous = byte
+            sawByte = true
+        }
+        return sawByte && previous != UInt8(ascii: "/")
+    }
+
     static func normalise(_ path: String) -> String {
+        // Most paths need nothing; say so without splitting them.
+        if isNormal(path) { return path }
         let absolute = path.hasPrefix("/")
         var parts: [Substring] = []
         for part in path.split(separator: "/", omittingEmptySubsequences: true) {

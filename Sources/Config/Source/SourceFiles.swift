@@ -14,8 +14,12 @@ public struct SourceFiles: Sendable {
 
     mutating func add(path: String, bytes: [UInt8]) -> SourceFileID {
         var starts = [0]
-        for (offset, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
-            starts.append(offset + 1)
+        bytes.withUnsafeBufferPointer { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                if buffer[offset] == 0x0A { starts.append(offset + 1) }
+                offset += 1
+            }
         }
         files.append(File(path: path, bytes: bytes, lineStarts: starts))
         return SourceFileID(files.count - 1)

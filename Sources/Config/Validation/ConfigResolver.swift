@@ -68,6 +68,11 @@ enum ConfigResolver {
 
     private static func resolve(_ server: inout VirtualServer) {
         if server.sorryServerInhibitWritten.value { server.sorryServer?.inhibit = true }
+        if server.service.kind == .fwmark {
+            server.protocol = nil
+        } else if server.source.keywords["protocol"] == nil {
+            server.protocol = .udp
+        }
         for index in server.realServers.indices {
             var real = server.realServers[index]
             let written = real.source.keywords

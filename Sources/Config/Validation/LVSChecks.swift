@@ -7,9 +7,10 @@ enum LVSChecks {
         let files = Set(config.trackFiles.map(\.name))
         var services: [String: SourceLocation?] = [:]
         for server in config.virtualServers {
-            let identity = "\(server.service) \(server.protocol.rawValue)"
+            let protocolName = server.protocol?.rawValue ?? "any protocol"
+            let identity = "\(server.service) \(protocolName)"
             if let previous = services[identity] {
-                log.error("virtual_server \(server.service) (\(server.protocol.rawValue)) is defined more than once",
+                log.error("virtual_server \(server.service) (\(protocolName)) is defined more than once",
                           at: server.source.declaration, notes: previous.map { [.note("first defined here", at: $0)] } ?? [])
             } else {
                 services[identity] = server.source.declaration
@@ -33,7 +34,21 @@ enum LVSChecks {
                           at: server.source.declaration)
             }
         case .fwmark:
-            break
+            if server.source.keywords["protocol"] != nil {
+                log.warning("'protocol' is ignored for a fwmark virtual server (the mark selects the traffic)",
+                            at: server.source["protocol"])
+            }
+            if server.haSuspend {
+                log.warning("'ha_suspend' cannot be used with a fwmark virtual server and is ignored", at: server.source["ha_suspend"])
+            }
+            for real in server.realServers where real.port != nil {
+                log.warning("the port of real_server \(real.address) is ignored: a fwmark virtual server keeps the packet's port",
+                            at: real.source.declaration)
+            }
+        }
+        if server.service.kind != .fwmark, server.source.keywords["protocol"] == nil {
+            log.warning("virtual_server \(server.service) sets no 'protocol': keepalived then uses UDP, the kernel's default;"
+                        + " write 'protocol TCP' for a TCP service", at: server.source.declaration)
         }
         if let sorry = server.sorryServer, let family = server.service.address?.family,
            sorry.address.family != family, server.forwardingMethod != .tun {

@@ -12,7 +12,7 @@ private let weightedReals: [RealServer] = (0..<100).map { i in
 
 private let vip = ServiceKey(address: IPAddress("203.0.113.10")!, port: 80, transport: .tcp)
 
-let benchmarks: @Sendable () -> Void = {
+func registerBalancerBenchmarks() {
     let configuration = Benchmark.Configuration(metrics: [.wallClock, .mallocCountTotal],
                                                 maxDuration: .seconds(5), maxIterations: 200)
 
