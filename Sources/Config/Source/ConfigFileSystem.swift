@@ -33,10 +33,17 @@ public struct DiskFileSystem: ConfigFileSystem {
             throw .notFound(path)
         }
         if isDirectory.boolValue { throw .isDirectory(path) }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw .notReadable(path, reason: "permission denied or I/O error")
+        // FileHandle rather than FileManager.contents: that one refuses devices and pipes
+        // (/dev/null, <(...)), which are fine places to read a configuration from.
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw .notReadable(path, reason: String(cString: strerror(errno)).lowercased())
         }
-        return [UInt8](data)
+        defer { try? handle.close() }
+        do {
+            return [UInt8](try handle.readToEnd() ?? Data())
+        } catch {
+            throw .notReadable(path, reason: "\(error.localizedDescription)")
+        }
     }
 
     public func entries(ofDirectory path: String) -> [String]? {
