@@ -5,6 +5,8 @@ import Foundation
 import NetLab
 
 enum Receiver: String, CaseIterable, Codable {
+    /// No backup: the master's own cost per advert, without a receiver's kernel work charged to it.
+    case none = "none (master alone)"
     case xdphaXDP = "xdpha (XDP)"
     case xdphaSocket = "xdpha (socket)"
     case keepalived
@@ -62,8 +64,9 @@ struct AdvertCostBenchmark {
         guard await segment.waitUntil(.seconds(10), { segment.holds(0, "203.0.113.\(instances)") }) else {
             throw BenchError("the master did not take its \(instances) VIPs")
         }
-        let backup: Process
+        let backup: Process?
         switch receiver {
+        case .none: backup = nil
         case .xdphaXDP: backup = try segment.start(.xdpha, router: 1, config: config(priority: 100), arguments: ["--vrrp-rx", "xdp"])
         case .xdphaSocket: backup = try segment.start(.xdpha, router: 1, config: config(priority: 100), arguments: ["--vrrp-rx", "socket"])
         case .keepalived: backup = try segment.start(.keepalived, router: 1, config: config(priority: 100))
@@ -72,7 +75,7 @@ struct AdvertCostBenchmark {
 
         let programID = xdpProgramID(segment.routers[1])
         let bpfBefore = programID.flatMap(CPUAccounting.bpfProgramStats)
-        let backupBefore = CPUAccounting.processTreeSeconds(backup.processIdentifier)
+        let backupBefore = backup.map { CPUAccounting.processTreeSeconds($0.processIdentifier) } ?? 0
         let masterBefore = CPUAccounting.processTreeSeconds(master.processIdentifier)
         let machineBefore = CPUAccounting.machineBusySeconds()
         let sentBefore = advertsSent(segment, router: 0)
@@ -80,7 +83,7 @@ struct AdvertCostBenchmark {
         let sent = advertsSent(segment, router: 0) - sentBefore
         let machine = CPUAccounting.machineBusySeconds() - machineBefore
         let masterCPU = CPUAccounting.processTreeSeconds(master.processIdentifier) - masterBefore
-        let backupCPU = CPUAccounting.processTreeSeconds(backup.processIdentifier) - backupBefore
+        let backupCPU = (backup.map { CPUAccounting.processTreeSeconds($0.processIdentifier) } ?? 0) - backupBefore
         var xdpSeconds = 0.0
         if let before = bpfBefore, let id = programID, let after = CPUAccounting.bpfProgramStats(id: id) {
             xdpSeconds = (after.nanoseconds - before.nanoseconds) / 1e9
