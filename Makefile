@@ -5,7 +5,7 @@ SWIFT ?= swift
 SWIFT_BUILD_FLAGS ?=
 # What the build, the tests and the demo need from Debian.
 APT_PACKAGES = libbpf-dev libelf-dev zlib1g-dev libnl-3-dev libnl-genl-3-dev libnl-route-3-dev \
-	pkg-config iproute2 bpftool iputils-ping ethtool tcpdump keepalived procps
+	pkg-config iproute2 bpftool iputils-ping ethtool tcpdump keepalived procps python3
 
 .PHONY: all deps build test demo bench fuzz clean-labs clean
 

@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "VRRP", targets: ["VRRP"]),
         .library(name: "Config", targets: ["Config"]),
         .library(name: "NetLab", targets: ["NetLab"]),
+        .library(name: "Balancer", targets: ["Balancer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -59,8 +60,15 @@ let package = Package(
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         ]),
 
+        // The XDP data-path controller: keepalived virtual servers -> Balancer services ->
+        // neighbour-resolved DR maps, pinned so that they outlive the process that wrote them.
+        .target(name: "Dataplane", dependencies: [
+            "Balancer", "BPF", "Config", "Netlink",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
         .executableTarget(name: "xdpha", dependencies: [
-            "Daemon",
+            "Daemon", "Dataplane",
             "VRRP", "Config", "BPF", "NetLab",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
@@ -71,11 +79,12 @@ let package = Package(
 
         .testTarget(name: "VRRPTests", dependencies: ["VRRP"], resources: [.copy("Golden")]),
         .testTarget(name: "ConfigTests", dependencies: ["Config"], resources: [.copy("Corpus")]),
-                .testTarget(name: "DaemonTests", dependencies: ["Daemon", "NetLab"]),
+        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "NetLab"]),
         .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "NetLab"]),
         .testTarget(name: "VRRPIOTests", dependencies: ["VRRPIO", "Netlink", "NetLab", "CLinux"]),
         .testTarget(name: "BPFTests", dependencies: ["BPF", "NetLab", "CXDPHA", "Balancer"]),
         .testTarget(name: "BalancerTests", dependencies: ["Balancer"]),
+        .testTarget(name: "DataplaneTests", dependencies: ["Dataplane", "Balancer", "BPF", "Config", "NetLab"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -9,8 +9,12 @@ public final class BPFObject {
     /// open_mem keeps pointing into the buffer until load: the object owns its copy.
     private let buffer: UnsafeMutableRawBufferPointer
 
-    /// Opens and loads an ELF object held in memory.
-    public init(bytes: [UInt8], name: String) throws {
+    /// Opens and loads an ELF object held in memory. With `pinDirectory`, every map whose name
+    /// starts with `pinnedMapPrefix` is pinned there by name: a map already pinned at its path
+    /// is reused (its contents survive this process), a missing one is created and pinned. The
+    /// directory must be on a BPF file system.
+    public init(bytes: [UInt8], name: String, pinDirectory: String? = nil,
+                pinnedMapPrefix: String = "xdpha_") throws {
         LibBPFLog.install()
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.count, 1), alignment: 8)
         buffer.copyBytes(from: bytes)
@@ -26,11 +30,29 @@ public final class BPFObject {
             throw BPFError("open BPF object \(name)", code: errno == 0 ? EINVAL : errno)
         }
         handle = opened
+        if let pinDirectory {
+            var map = bpf_object__next_map(handle, nil)
+            while let current = map {
+                let mapName = String(cString: bpf_map__name(current))
+                if mapName.hasPrefix(pinnedMapPrefix) {
+                    let result = bpf_map__set_pin_path(current, pinDirectory + "/" + mapName)
+                    if result < 0 {
+                        bpf_object__close(handle)
+                        buffer.deallocate()
+                        throw BPFError("pin path of map \(mapName) under \(pinDirectory)", code: result)
+                    }
+                }
+                map = bpf_object__next_map(handle, current)
+            }
+        }
         let loaded = bpf_object__load(handle)
         if loaded < 0 {
             bpf_object__close(handle)
             buffer.deallocate()
-            throw BPFError("load BPF object \(name) (verifier log above)", code: loaded)
+            let pins = pinDirectory.map {
+                "; if libbpf says a pinned map does not match, the maps under \($0) come from another build"
+            } ?? ""
+            throw BPFError("load BPF object \(name) (verifier log above\(pins))", code: loaded)
         }
     }
 
