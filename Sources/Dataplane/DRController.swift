@@ -26,14 +26,18 @@ public struct DRControllerOptions: Sendable {
     /// How often the background refresh looks at the neighbour table while a real is unresolved
     /// (ten times as long while every real is resolved).
     public var refreshInterval: Duration
+    /// False: only the maps are written; no XDP attach and no steering switch (a caller that
+    /// attaches itself, or tests that run frames through BPF_PROG_TEST_RUN).
+    public var attachesXDP: Bool
 
     public init(pinDirectory: PinDirectory? = PinDirectory(), objectPath: String? = nil, steeringInterface: String? = nil,
-                neighbourWait: Duration = .seconds(3), refreshInterval: Duration = .seconds(1)) {
+                neighbourWait: Duration = .seconds(3), refreshInterval: Duration = .seconds(1), attachesXDP: Bool = true) {
         self.pinDirectory = pinDirectory
         self.objectPath = objectPath
         self.steeringInterface = steeringInterface
         self.neighbourWait = neighbourWait
         self.refreshInterval = refreshInterval
+        self.attachesXDP = attachesXDP
     }
 }
 
@@ -142,9 +146,12 @@ public actor DRController {
                 break
             }
         }
-        let realInterfaces = Set(links.values.compactMap { $0.ifindex })
+        // ifindex 0 in a link means "out of the interface the frame came in on" (XDP_TX).
+        let realInterfaces = Set(links.values.compactMap { $0.ifindex }.filter { $0 != 0 })
         try await program.setDREgress(realInterfaces)
-        report.steering = try await steer(on: try steeringInterfaces(realInterfaces), report: &report)
+        if options.attachesXDP {
+            report.steering = try await steer(on: try steeringInterfaces(realInterfaces), report: &report)
+        }
         return report
     }
 

@@ -221,7 +221,8 @@ private struct Mapper {
         var reals: [(address: Balancer.IPAddress, port: UInt16?, weight: UInt32)] = []
         for real in server.realServers {
             let name = "real_server \(ServiceAddress.endpoint(real.address, real.port))"
-            if real.forwardingMethod != .dr {
+            // A real inherits the service's method: one that is not DR was refused with the service.
+            if real.forwardingMethod != .dr && server.forwardingMethod == .dr {
                 refuse("\(name) has lb_kind \(real.forwardingMethod.rawValue): the XDP path forwards by direct routing only",
                        at: real.source.declaration)
                 continue
