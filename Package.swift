@@ -52,7 +52,7 @@ let package = Package(
 
         // The `xdpha run` daemon: services wired into a ServiceGroup, control socket, reload.
         .target(name: "Daemon", dependencies: [
-            "VRRP", "Config", "BPF", "Netlink", "VRRPIO",
+            "VRRP", "Config", "BPF", "Netlink", "VRRPIO", "Dataplane",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -82,7 +82,7 @@ let package = Package(
         .testTarget(name: "DaemonTests", dependencies: ["Daemon", "NetLab"]),
         .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "NetLab"]),
         .testTarget(name: "VRRPIOTests", dependencies: ["VRRPIO", "Netlink", "NetLab", "CLinux"]),
-        .testTarget(name: "BPFTests", dependencies: ["BPF", "NetLab", "CXDPHA", "Balancer"]),
+        .testTarget(name: "BPFTests", dependencies: ["BPF", "NetLab", "CXDPHA", "Balancer", "Dataplane"]),
         .testTarget(name: "BalancerTests", dependencies: ["Balancer"]),
         .testTarget(name: "DataplaneTests", dependencies: ["Dataplane", "Balancer", "BPF", "Config", "NetLab"]),
     ],

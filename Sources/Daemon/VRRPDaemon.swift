@@ -4,6 +4,7 @@
 // says goodbye (priority 0, addresses removed) on graceful shutdown.
 import BPF
 import Config
+import Dataplane
 import Foundation
 import Logging
 import Netlink
@@ -46,6 +47,10 @@ public final class VRRPDaemon: Service, Sendable {
         let notify = NotifyScriptQueue(logger: logger)
         let monitor = try LinkMonitor()
         let program = try loadProgramIfWanted()
+        // >>> DR steering hook (drglue branch): virtual_server blocks go to Sources/Dataplane.
+        let steering = DaemonSteering(program: program, objectPath: options.bpfObjectPath, logger: logger)
+        try await steering.apply(config)
+        // <<< DR steering hook
 
         try await withThrowingTaskGroup(of: Void.self) { group in
             var generation = try await start(config, netlink: netlink, notify: notify, program: program, group: &group)
@@ -61,6 +66,7 @@ public final class VRRPDaemon: Service, Sendable {
                 logger.notice("SIGHUP: reloading \(options.configPath)")
                 do {
                     let newConfig = try loadConfig()
+                    try await steering.apply(newConfig)   // DR steering hook (drglue): refuses before VRRP changes
                     generation = try await reload(generation, to: newConfig, netlink: netlink, notify: notify,
                                                   program: program, group: &group)
                 } catch {
@@ -70,6 +76,7 @@ public final class VRRPDaemon: Service, Sendable {
 
             logger.notice("stopping: priority 0 adverts, addresses removed")
             await generation.stop(keeping: [])
+            await steering.stop()   // DR steering hook (drglue): forwarding stays as programmed
             monitor.stop()
             if let program { await detachAll(program, generation.attached) }
             group.cancelAll()

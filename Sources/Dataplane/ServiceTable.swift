@@ -61,6 +61,17 @@ public enum ServiceTable {
         guard cells.count > 1 else { return cells.first ?? "" }
         let widths = [34, 8, 7, 28, 9, 10, 12]
         var text = ""
+        var cells = cells
+        if cells.count == widths.count && cells[1...3].allSatisfy(\.isEmpty) {
+            // A service line: its description may use the real lines' Forward, Weight and State columns.
+            let span = widths[0...3].reduce(0, +)
+            text = cells[0].padding(toLength: max(span, cells[0].count + 1), withPad: " ", startingAt: 0)
+            cells = Array(cells[4...])
+            for (offset, cell) in cells.enumerated() {
+                text += String(repeating: " ", count: max(widths[4 + offset] - cell.count, 1)) + cell
+            }
+            return text
+        }
         for (index, cell) in cells.enumerated() {
             let width = widths[min(index, widths.count - 1)]
             if index >= 4 {
