@@ -16,6 +16,7 @@ struct Demo {
             defer { lab.tearDown() }
             let topology = try DemoTopology(lab: lab)
             try await EntryProgramScene(topology: topology).play()
+            try await LoadBalancingScene(topology: topology).play()
             print("\nThe lab is torn down. Next: `make test`.")
         } catch {
             print("demo: failed: \(error)")
