@@ -122,8 +122,19 @@ public actor DRController {
     /// Plans and writes `mapping` with `links`, then steers; the planner only remembers a plan
     /// that was written.
     private func write(_ mapping: ServiceMapping, links: [Balancer.IPAddress: RealLink]) async throws -> DRApplyReport {
+        let resumed = self.planner == nil
         var planner = try await currentPlanner()
+        let before = planner.memory
         let state = try planner.plan(DRPathBuilder.plannable(mapping.services, links: links))
+        if resumed {
+            // DRMaps keeps counters it did not write itself; those of services and reals that are
+            // new to the maps may be a former occupant's.
+            let knownServices = Set(before.serviceIDs.map { "\($0.key)#\($0.value)" })
+            let knownReals = Set(before.reals.map { "\($0.index)#\($0.generation)" })
+            try await program.zeroDRCounters(
+                serviceIDs: state.services.filter { !knownServices.contains("\($0.key)#\($0.id)") }.map(\.id),
+                realIndices: state.reals.filter { !knownReals.contains("\($0.index)#\($0.generation)") }.map(\.index))
+        }
         try await program.programDR(DRPathBuilder.dataPath(state, configured: mapping.services, links: links))
         self.planner = planner
         self.links = links
