@@ -52,6 +52,8 @@ struct AttachCommand: AsyncParsableCommand {
                                           steeringInterface: interface,
                                           neighbourWait: .milliseconds(Int(max(neighbourWait, 0) * 1000)))
         do {
+            // Refuse what XDP cannot serve before anything is loaded or attached.
+            _ = try ServiceMapping.map(loaded.config)
             let controller = try DRController(options: options, resolver: NetlinkRealLinks(netlink: try RouteNetlink()),
                                               logger: Logger(label: "xdpha.attach"))
             let report = try await controller.apply(loaded.config)

@@ -107,10 +107,10 @@ struct LVSDRLab {
 
     /// Writes `text` as a keepalived.conf and runs `xdpha attach ens33` with it.
     @discardableResult
-    func attach(config text: String) throws -> CommandResult {
+    func attach(config text: String, check: Bool = true) throws -> CommandResult {
         let file = scripts.appendingPathComponent("keepalived-\(UUID().uuidString.prefix(8)).conf")
         try text.write(to: file, atomically: true, encoding: .utf8)
-        return try xdpha(["attach", "ens33", "-f", file.path, "--pin-dir", pins])
+        return try xdpha(["attach", "ens33", "-f", file.path, "--pin-dir", pins], check: check)
     }
 
     // MARK: the client

@@ -41,6 +41,14 @@ struct LVSDRLabTests {
         let lab = try await LVSDRLab("drlab")
         defer { lab.tearDown() }
         let weights = ["192.0.2.11": 3, "192.0.2.12": 2, "192.0.2.13": 1]
+
+        // A service XDP cannot serve is refused before anything is loaded or attached.
+        let refused = try lab.attach(config: configuration(weights).replacingOccurrences(of: "lb_kind DR", with: "lb_kind NAT"),
+                                     check: false)
+        #expect(refused.status == 1)
+        #expect(refused.output.contains(".conf:4: virtual_server 192.0.2.50:80: lb_kind NAT"), "\(refused.output)")
+        #expect(try lab.xdpha(["status", "--services", "--pin-dir", lab.pins], check: false).status != 0)
+
         let attached = try lab.attach(config: configuration(weights))
         #expect(attached.output.contains("3 reals (3 resolved)"), "\(attached.output)")
 
