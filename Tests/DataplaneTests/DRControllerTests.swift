@@ -76,7 +76,7 @@ struct DRControllerTests {
     }
 
     @Test func aControllerStartingOverPinnedMapsKeepsEstablishedFlowsOnTheirReals() async throws {
-        let pins = PinDirectory("/sys/fs/bpf/xdpha-test-\(getpid())-resume")
+        let pins = PinDirectory("/sys/fs/bpf/\(Lab.namespacePrefix)\(getpid())-resume")
         try pins.prepare()
         defer { try? pins.removePins() }
 
