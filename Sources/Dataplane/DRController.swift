@@ -44,14 +44,14 @@ public struct DRControllerOptions: Sendable {
 public actor DRController {
     public let options: DRControllerOptions
     public let program: EntryProgram
-    private let resolver: any RealLinkResolving
-    private let logger: Logger
-    private var planner: DataPathPlanner?
-    private var mapping: ServiceMapping?
-    private var links: [Balancer.IPAddress: RealLink] = [:]
+    let resolver: any RealLinkResolving
+    let logger: Logger
+    var planner: DataPathPlanner?
+    var mapping: ServiceMapping?
+    var links: [Balancer.IPAddress: RealLink] = [:]
     /// Interfaces this controller switched DR steering on for.
-    private var steered: Set<UInt32> = []
-    private var refreshTask: Task<Void, Never>?
+    var steered: Set<UInt32> = []
+    var refreshTask: Task<Void, Never>?
 
     static let limits = DataPathLimits(maxServices: DRDataPath.maxServices, maxReals: DRDataPath.maxReals,
                                        ringSlots: DRDataPath.ringSlots)
@@ -121,7 +121,7 @@ public actor DRController {
 
     /// Plans and writes `mapping` with `links`, then steers; the planner only remembers a plan
     /// that was written.
-    private func write(_ mapping: ServiceMapping, links: [Balancer.IPAddress: RealLink]) async throws -> DRApplyReport {
+    func write(_ mapping: ServiceMapping, links: [Balancer.IPAddress: RealLink]) async throws -> DRApplyReport {
         let resumed = self.planner == nil
         var planner = try await currentPlanner()
         let before = planner.memory
@@ -192,121 +192,8 @@ public actor DRController {
         }
         return links
     }
-
-    // MARK: steering
-
-    private func steeringInterfaces(_ realInterfaces: Set<UInt32>) throws -> [(name: String, ifindex: UInt32)] {
-        if let name = options.steeringInterface {
-            let index = if_nametoindex(name)
-            guard index != 0 else { throw DRControllerError(description: "no interface \(name)") }
-            return [(name, index)]
-        }
-        return realInterfaces.sorted().map { ifindex in
-            var buffer = [CChar](repeating: 0, count: Int(IF_NAMESIZE) + 1)
-            let name = if_indextoname(ifindex, &buffer) != nil ? CText.string(buffer) : "ifindex \(ifindex)"
-            return (name, ifindex)
-        }
-    }
-
-    /// Attaches the entry program where it is not attached yet and switches DR steering on; turns
-    /// it off where this controller had switched it on and no real is reached any more.
-    private func steer(on interfaces: [(name: String, ifindex: UInt32)],
-                       report: inout DRApplyReport) async throws -> [DRApplyReport.Steering] {
-        let fd = await program.entryFD
-        let ownID = try XDPAttachment.programID(fd: fd)
-        var result: [DRApplyReport.Steering] = []
-        for (name, ifindex) in interfaces {
-            var mode: XDPMode?
-            if try XDPAttachment.attachedProgramID(ifindex: Int32(ifindex)) != ownID {
-                let attached = try XDPAttachment.attachPreferringNative(programFD: fd, ifindex: Int32(ifindex))
-                if attached == .generic {
-                    report.warnings.append("\(name): the driver refused native XDP; attached in generic (skb) mode, which is slower")
-                }
-                logger.notice("\(name): XDP entry program attached in \(attached.rawValue) mode")
-                mode = attached
-            }
-            try await program.setDRSteering(true, ifindex: ifindex)
-            steered.insert(ifindex)
-            result.append(.init(interface: name, ifindex: ifindex, attachedMode: mode))
-        }
-        for ifindex in steered.subtracting(interfaces.map(\.ifindex)) {
-            try await Self.stopSteering(program: program, ifindex: ifindex)
-            steered.remove(ifindex)
-            logger.notice("ifindex \(ifindex): DR steering off (no real is reached through it any more)")
-        }
-        return result
-    }
-
-    /// Switches DR steering off for `ifindex` and detaches XDP when no other stage runs there.
-    static func stopSteering(program: EntryProgram, ifindex: UInt32) async throws {
-        try await program.setDRSteering(false, ifindex: ifindex)
-        if try await program.interfaceStageFlags(ifindex: ifindex) == nil {
-            try XDPAttachment.detach(ifindex: Int32(ifindex))
-        }
-    }
-
-    // MARK: following the neighbour table
-
-    private func startRefreshing() {
-        guard refreshTask == nil else { return }
-        let interval = options.refreshInterval
-        refreshTask = Task { [weak self] in
-            var quietRounds = 0
-            while !Task.isCancelled {
-                try? await Task.sleep(for: interval)
-                guard let self else { return }
-                let settled = await self.refresh(solicit: quietRounds % 10 == 0)
-                quietRounds = settled ? quietRounds + 1 : 0
-            }
-        }
-    }
-
-    /// Looks the reals up again and reprograms when a link changed. Returns true when every real
-    /// is resolved (the caller then looks less often).
-    private func refresh(solicit: Bool) async -> Bool {
-        guard let mapping else { return true }
-        let addresses = Set(mapping.services.flatMap { $0.reals.map(\.address) })
-        let unresolved = links.values.contains { $0.link == nil }
-        guard unresolved || solicit else { return true }
-        let fresh = await resolver.links(of: addresses, solicit: solicit)
-        guard fresh != links else { return !unresolved }
-        for (address, link) in fresh where links[address] != link {
-            logger.notice("real \(address): \(Self.describe(links[address])) -> \(Self.describe(link))")
-        }
-        do {
-            _ = try await write(mapping, links: fresh)
-        } catch {
-            logger.error("reprogramming after a neighbour change failed: \(error)")
-        }
-        return !fresh.values.contains { $0.link == nil }
-    }
-
-    static func describe(_ link: RealLink?) -> String {
-        switch link {
-        case .resolved(let link)?: return "resolved \(MACText.format(link.destination)) on ifindex \(link.ifindex)"
-        case .soliciting(let ifindex)?: return "soliciting on ifindex \(ifindex)"
-        case .unreachable(let reason)?: return "unreachable (\(reason))"
-        case nil: return "unknown"
-        }
-    }
 }
 
 public struct DRControllerError: Error, CustomStringConvertible, Sendable {
     public let description: String
-}
-
-enum CText {
-    /// A NUL-terminated C buffer as a String.
-    static func string(_ buffer: [CChar]) -> String {
-        String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
-}
-
-enum MACText {
-    static func format(_ bytes: [UInt8]) -> String {
-        bytes.map { byte in
-            let hex = String(byte, radix: 16)
-            return hex.count == 1 ? "0" + hex : hex
-        }.joined(separator: ":")
-    }
 }
