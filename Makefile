@@ -46,6 +46,12 @@ clean-labs:
 		pid=$${ns#xl}; pid=$${pid%%-*}; \
 		if ! kill -0 $$pid 2>/dev/null; then ip netns del $$ns; fi; \
 	done
+	@# Maps pinned by a lab's `xdpha attach` (/sys/fs/bpf/xl<pid>-...), same rule.
+	@for dir in /sys/fs/bpf/xl[0-9]*; do \
+		[ -d "$$dir" ] || continue; \
+		pid=$${dir#/sys/fs/bpf/xl}; pid=$${pid%%-*}; \
+		if ! kill -0 $$pid 2>/dev/null; then rm -f "$$dir"/xdpha_*; rmdir "$$dir"; fi; \
+	done
 
 clean:
 	rm -rf .build Benchmarks/.build

@@ -56,7 +56,7 @@ let package = Package(
 
         // The `xdpha run` daemon: services wired into a ServiceGroup, control socket, reload.
         .target(name: "Daemon", dependencies: [
-            "VRRP", "Config", "BPF", "Netlink", "VRRPIO",
+            "VRRP", "Config", "BPF", "Netlink", "VRRPIO", "Dataplane",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -66,8 +66,15 @@ let package = Package(
         // IPVS through generic netlink (libnl-genl): desired state, planner, reconciler.
         .target(name: "IPVS", dependencies: ["CNetlink"]),
 
+        // The XDP data-path controller: keepalived virtual servers -> Balancer services ->
+        // neighbour-resolved DR maps, pinned so that they outlive the process that wrote them.
+        .target(name: "Dataplane", dependencies: [
+            "Balancer", "BPF", "Config", "Netlink",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
         .executableTarget(name: "xdpha", dependencies: [
-            "Daemon",
+            "Daemon", "Dataplane",
             "VRRP", "Config", "BPF", "NetLab",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
@@ -93,7 +100,7 @@ let package = Package(
         .testTarget(name: "DaemonTests", dependencies: ["Daemon", "NetLab"]),
         .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "NetLab"]),
         .testTarget(name: "VRRPIOTests", dependencies: ["VRRPIO", "Netlink", "NetLab", "CLinux"]),
-        .testTarget(name: "BPFTests", dependencies: ["BPF", "NetLab", "CXDPHA", "Balancer"]),
+        .testTarget(name: "BPFTests", dependencies: ["BPF", "NetLab", "CXDPHA", "Balancer", "Dataplane"]),
         .testTarget(name: "BalancerTests", dependencies: ["Balancer"]),
         .testTarget(name: "IPVSTests", dependencies: ["IPVS", "NetLab"]),
 
@@ -102,6 +109,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
+        .testTarget(name: "DataplaneTests", dependencies: ["Dataplane", "Balancer", "BPF", "Config", "NetLab"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -9,8 +9,12 @@ public final class BPFObject {
     /// open_mem keeps pointing into the buffer until load: the object owns its copy.
     private let buffer: UnsafeMutableRawBufferPointer
 
-    /// Opens and loads an ELF object held in memory.
-    public init(bytes: [UInt8], name: String) throws {
+    /// Opens and loads an ELF object held in memory. With `pinDirectory`, every map whose name
+    /// starts with `pinnedMapPrefix` is pinned there by name: a map already pinned at its path
+    /// is reused (its contents survive this process), a missing one is created and pinned. The
+    /// directory must be on a BPF file system.
+    public init(bytes: [UInt8], name: String, pinDirectory: String? = nil,
+                pinnedMapPrefix: String = "xdpha_") throws {
         LibBPFLog.install()
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.count, 1), alignment: 8)
         buffer.copyBytes(from: bytes)
@@ -25,13 +29,40 @@ public final class BPFObject {
             buffer.deallocate()
             throw BPFError("open BPF object \(name)", code: errno == 0 ? EINVAL : errno)
         }
-        handle = opened
-        let loaded = bpf_object__load(handle)
-        if loaded < 0 {
-            bpf_object__close(handle)
-            buffer.deallocate()
-            throw BPFError("load BPF object \(name) (verifier log above)", code: loaded)
+        // Everything that can fail works on `opened`: once `handle` is set the object counts as
+        // initialised, and a throw would run deinit on top of the cleanup here.
+        if let pinDirectory {
+            var map = bpf_object__next_map(opened, nil)
+            while let current = map {
+                let mapName = String(cString: bpf_map__name(current))
+                if mapName.hasPrefix(pinnedMapPrefix) && BPFObject.isPinnable(bpf_map__type(current)) {
+                    let result = bpf_map__set_pin_path(current, pinDirectory + "/" + mapName)
+                    if result < 0 {
+                        bpf_object__close(opened)
+                        buffer.deallocate()
+                        throw BPFError("pin path of map \(mapName) under \(pinDirectory)", code: result)
+                    }
+                }
+                map = bpf_object__next_map(opened, current)
+            }
         }
+        let loaded = bpf_object__load(opened)
+        if loaded < 0 {
+            bpf_object__close(opened)
+            buffer.deallocate()
+            let pins = pinDirectory.map {
+                "; if libbpf says a pinned map does not match, the maps under \($0) come from another build"
+            } ?? ""
+            throw BPFError("load BPF object \(name) (verifier log above\(pins))", code: loaded)
+        }
+        handle = opened
+    }
+
+    /// Device maps are left unpinned: the kernel adds BPF_F_RDONLY_PROG to their flags, so
+    /// libbpf 1.1 finds a pinned one "incompatible" with the object's definition and refuses to
+    /// reuse it. Their contents (interface indices) are rewritten by each writer anyway.
+    static func isPinnable(_ type: bpf_map_type) -> Bool {
+        type != BPF_MAP_TYPE_DEVMAP && type != BPF_MAP_TYPE_DEVMAP_HASH
     }
 
     deinit {

@@ -24,9 +24,11 @@ public struct DRService: Hashable, Sendable {
     public var persistenceTimeout: UInt32
     /// Real indices; empty when no real takes new flows.
     public var ring: [UInt32]
+    /// The configured scheduler's name, kept in the map for status (the data path ignores it).
+    public var schedulerName: DRSchedulerName
 
     public init(address: [UInt8], port: UInt16, ipProtocol: UInt8, id: UInt32, lookup: Lookup,
-                persistenceTimeout: UInt32 = 0, ring: [UInt32]) {
+                persistenceTimeout: UInt32 = 0, ring: [UInt32], schedulerName: DRSchedulerName = .unknown) {
         self.address = address
         self.port = port
         self.ipProtocol = ipProtocol
@@ -34,6 +36,33 @@ public struct DRService: Hashable, Sendable {
         self.lookup = lookup
         self.persistenceTimeout = persistenceTimeout
         self.ring = ring
+        self.schedulerName = schedulerName
+    }
+}
+
+/// The `lvs_sched` names the maps can record (XDPHA_DR_LVS_*).
+public enum DRSchedulerName: UInt8, Hashable, Sendable, CaseIterable, CustomStringConvertible {
+    case unknown, rr, wrr, mh, sh, dh
+
+    var mapValue: UInt8 {
+        let values = [XDPHA_DR_LVS_UNKNOWN, XDPHA_DR_LVS_RR, XDPHA_DR_LVS_WRR, XDPHA_DR_LVS_MH,
+                      XDPHA_DR_LVS_SH, XDPHA_DR_LVS_DH]
+        return UInt8(values[Int(rawValue)])
+    }
+
+    init(mapValue: UInt8) {
+        self = DRSchedulerName.allCases.first { $0.mapValue == mapValue } ?? .unknown
+    }
+
+    public var description: String {
+        switch self {
+        case .unknown: return "?"
+        case .rr: return "rr"
+        case .wrr: return "wrr"
+        case .mh: return "mh"
+        case .sh: return "sh"
+        case .dh: return "dh"
+        }
     }
 }
 
@@ -64,15 +93,18 @@ public struct DRReal: Hashable, Sendable {
     public var takesNewFlows: Bool
     /// Nil until the neighbour is resolved: frames for it then go to the kernel.
     public var link: Link?
+    /// The configured weight, kept in the map for status (the data path reads `takesNewFlows`).
+    public var weight: UInt16
 
     public init(index: UInt32, generation: UInt32, serviceID: UInt32, address: [UInt8], takesNewFlows: Bool,
-                link: Link?) {
+                link: Link?, weight: UInt16 = 0) {
         self.index = index
         self.generation = generation
         self.serviceID = serviceID
         self.address = address
         self.takesNewFlows = takesNewFlows
         self.link = link
+        self.weight = weight
     }
 }
 

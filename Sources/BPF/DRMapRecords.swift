@@ -40,6 +40,7 @@ enum DRMapRecords {
         var value = xdpha_dr_service()
         value.id = service.id
         value.persistence_timeout = service.persistenceTimeout
+        value.lvs_sched = service.schedulerName.mapValue
         switch service.lookup {
         case .hash(let fields):
             value.scheduler = UInt8(XDPHA_DR_SCHED_HASH)
@@ -56,6 +57,7 @@ enum DRMapRecords {
         value.family = try family(of: real.address)
         value.generation = real.generation
         value.service_id = real.serviceID
+        value.weight = real.weight
         var flags = UInt8(XDPHA_DR_REAL_IN_USE)
         if real.takesNewFlows { flags |= UInt8(XDPHA_DR_REAL_ACTIVE) }
         if let link = real.link {

@@ -30,8 +30,14 @@ final class DRMaps {
     /// leaves counters alone (they may belong to maps that outlived a previous writer).
     private var programmed: DRDataPath?
     private var egressDevices: Set<UInt32> = []
+    private var egressKnown = false
 
     var egressFD: Int32 { egress.fd }
+
+    var snapshotMaps: DRSnapshotMaps {
+        DRSnapshotMaps(services: services.fd, reals: reals.fd, rings: rings.fd, serviceStats: serviceStats.fd,
+                       realStats: realStats.fd, outcomes: outcomes.fd, interfaces: interfaces.fd)
+    }
 
     init(object: BPFObject) throws {
         vips = try object.map(named: "xdpha_dr_vips")
@@ -122,6 +128,13 @@ final class DRMaps {
     /// that reals are reached through. The kernel resolves each index in the calling thread's
     /// network namespace, so the daemon calls this from the namespace of its interfaces.
     func setEgress(_ ifindexes: Set<UInt32>) throws {
+        if !egressKnown {
+            // Pinned maps may hold devices another process wrote: start from what is there.
+            for key in try egress.keys(size: 4) {
+                egressDevices.insert(key.withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) })
+            }
+            egressKnown = true
+        }
         for device in ifindexes.subtracting(egressDevices) {
             var value = device
             try egress.update(key: device, value: &value)

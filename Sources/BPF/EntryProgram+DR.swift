@@ -43,6 +43,15 @@ extension EntryProgram {
                            "add ifindex \(ifindex) to xdpha_dr_egress")
     }
 
+    /// Zeroes the counters of these service ids and real indices: a writer that starts over
+    /// pinned maps calls it for the services and reals that are new to the maps, whose slots may
+    /// still hold the counts of whatever used them before.
+    public func zeroDRCounters(serviceIDs: [UInt32], realIndices: [UInt32]) throws {
+        let size = MemoryLayout<xdpha_dr_stats>.size
+        for id in serviceIDs { try dr.serviceStats.zeroPerCPU(index: id, valueSize: size) }
+        for index in realIndices { try dr.realStats.zeroPerCPU(index: index, valueSize: size) }
+    }
+
     public func drServiceCounters(id: UInt32) throws -> DRTrafficCounters {
         try dr.serviceStats.drTrafficCounters(index: id)
     }

@@ -57,8 +57,11 @@ public actor EntryProgram {
     /// Readable (epoll) when VRRP events wait; valid while this program lives.
     public nonisolated let vrrpEventReadinessFD: Int32
 
-    /// Loads the embedded object, or the one at `objectPath` (the --bpf-object override).
-    public init(objectPath: String? = nil) throws {
+    /// Loads the embedded object, or the one at `objectPath` (the --bpf-object override). With
+    /// `pinDirectory` the maps are pinned there by name and reused when already pinned, so that
+    /// the state (connection table, rings, counters) outlives this process and a later load
+    /// continues with it (see BPFObject.init).
+    public init(objectPath: String? = nil, pinDirectory: String? = nil) throws {
         let bytes: [UInt8]
         if let objectPath {
             guard let data = FileManager.default.contents(atPath: objectPath) else {
@@ -71,7 +74,7 @@ public actor EntryProgram {
             }
             bytes = embedded
         }
-        object = try BPFObject(bytes: bytes, name: EntryProgram.objectName)
+        object = try BPFObject(bytes: bytes, name: EntryProgram.objectName, pinDirectory: pinDirectory)
         entry = try object.program(named: "xdpha_entry")
         pass = try object.program(named: "xdpha_pass")
         floor = try object.program(named: "xdpha_floor")

@@ -45,6 +45,15 @@ public enum XDPAttachment {
         }
     }
 
+    /// The kernel's id of the program behind `programFD` (what attachedProgramID reports).
+    public static func programID(fd programFD: Int32) throws -> UInt32 {
+        var info = bpf_prog_info()
+        var length = UInt32(MemoryLayout<bpf_prog_info>.size)
+        let result = bpf_obj_get_info_by_fd(programFD, &info, &length)
+        try BPFError.check(result, "read the info of program fd \(programFD)")
+        return info.id
+    }
+
     /// The id of the XDP program attached to `ifindex`, or nil when none is.
     public static func attachedProgramID(ifindex: Int32) throws -> UInt32? {
         var id: UInt32 = 0

@@ -23,6 +23,58 @@ public struct DataPathPlanner: Sendable {
         self.limits = limits
     }
 
+    /// A planner that continues from `memory`: the ids, indices and generations another planner
+    /// (a previous process, read back from the data path) handed out, so that the flows and
+    /// persistent clients recorded under them keep their reals across a restart.
+    public init(limits: DataPathLimits = DataPathLimits(), resuming memory: Memory) {
+        self.limits = limits
+        serviceIDs = memory.serviceIDs
+        for real in memory.reals {
+            realSlots[RealSlotKey(service: real.service, address: real.address, port: real.port)] =
+                RealSlot(index: real.index, generation: real.generation)
+        }
+        lastGeneration = max(memory.lastGeneration, memory.reals.map(\.generation).max() ?? 0)
+    }
+
+    /// What the planner remembers between plans, as plain values.
+    public struct Memory: Hashable, Sendable {
+        public struct Real: Hashable, Sendable {
+            public var service: ServiceKey
+            public var address: IPAddress
+            public var port: UInt16
+            public var index: UInt32
+            public var generation: UInt32
+
+            public init(service: ServiceKey, address: IPAddress, port: UInt16, index: UInt32, generation: UInt32) {
+                self.service = service
+                self.address = address
+                self.port = port
+                self.index = index
+                self.generation = generation
+            }
+        }
+
+        public var serviceIDs: [ServiceKey: UInt32]
+        public var reals: [Real]
+        /// The last generation handed out; the next real gets a larger one.
+        public var lastGeneration: UInt32
+
+        public init(serviceIDs: [ServiceKey: UInt32] = [:], reals: [Real] = [], lastGeneration: UInt32 = 0) {
+            self.serviceIDs = serviceIDs
+            self.reals = reals
+            self.lastGeneration = lastGeneration
+        }
+    }
+
+    /// The planner's memory now (after the last successful plan).
+    public var memory: Memory {
+        Memory(serviceIDs: serviceIDs,
+               reals: realSlots.map { Memory.Real(service: $0.key.service, address: $0.key.address, port: $0.key.port,
+                                                  index: $0.value.index, generation: $0.value.generation) }
+                   .sorted { $0.index < $1.index },
+               lastGeneration: lastGeneration)
+    }
+
     /// The state for `services`. On error nothing is remembered: the previous plan still holds.
     public mutating func plan(_ services: [Service]) throws(BalancerError) -> DataPathState {
         try validate(services)

@@ -4,6 +4,7 @@
 // says goodbye (priority 0, addresses removed) on graceful shutdown.
 import BPF
 import Config
+import Dataplane
 import Foundation
 import Logging
 import Netlink
@@ -48,6 +49,9 @@ public final class VRRPDaemon: Service, Sendable {
         let notify = NotifyScriptQueue(logger: logger)
         let monitor = try LinkMonitor()
         let program = try loadProgramIfWanted()
+        // virtual_server blocks: DR steering on the same entry program (Sources/Dataplane).
+        let steering = DaemonSteering(program: program, objectPath: options.bpfObjectPath, logger: logger)
+        try await steering.apply(config)
 
         try await withThrowingTaskGroup(of: Void.self) { group in
             var generation = try await start(config, netlink: netlink, notify: notify, program: program, group: &group)
@@ -63,6 +67,8 @@ public final class VRRPDaemon: Service, Sendable {
                 logger.notice("SIGHUP: reloading \(options.configPath)")
                 do {
                     let newConfig = try loadConfig()
+                    // Steering first: a configuration it refuses changes nothing, VRRP included.
+                    try await steering.apply(newConfig)
                     generation = try await reload(generation, to: newConfig, netlink: netlink, notify: notify,
                                                   program: program, group: &group)
                 } catch {
@@ -72,6 +78,7 @@ public final class VRRPDaemon: Service, Sendable {
 
             logger.notice("stopping: priority 0 adverts, addresses removed")
             await generation.stop(keeping: [])
+            await steering.stop()   // forwarding stays as programmed
             monitor.stop()
             if let program { await detachAll(program, generation.attached) }
             group.cancelAll()

@@ -20,6 +20,7 @@ struct Demo {
             defer { try? FileManager.default.removeItem(at: work) }
             try await EntryProgramScene(topology: topology).play()
             try await VRRPFailoverScene(topology: topology, workDirectory: work).play()
+            try await LoadBalancingScene(topology: topology).play()
             print("\nThe lab is torn down. Next: `make test`.")
         } catch {
             print("demo: failed: \(error)")

@@ -1,6 +1,9 @@
 // `xdpha status [--json]`: asks the running daemon over its control socket.
+// `xdpha status --services [--iface IFACE]`: reads the pinned DR maps directly, no daemon needed.
 import ArgumentParser
+import BPF
 import Daemon
+import Dataplane
 import Foundation
 
 struct StatusCommand: AsyncParsableCommand {
@@ -14,7 +17,20 @@ struct StatusCommand: AsyncParsableCommand {
     @Flag(help: "Print the daemon's JSON reply as it is.")
     var json = false
 
+    @Flag(help: "Show the LVS-DR services from the pinned maps (like ipvsadm -Ln --stats) instead of asking the daemon.")
+    var services = false
+
+    @Option(name: .customLong("iface"), help: "With --services: also say what runs on this interface.")
+    var interface: String?
+
+    @Option(name: .customLong("pin-dir"), help: "With --services: where the maps are pinned.")
+    var pinDirectory: String = PinDirectory.defaultPath
+
     func run() async throws {
+        if services || interface != nil {
+            print(try ServicesStatus.render(pinDirectory: PinDirectory(pinDirectory), interface: interface))
+            return
+        }
         let reply = try await ControlClient.request(.status, socketPath: stateDirectory + "/control.sock")
         if json {
             print(String(decoding: reply, as: UTF8.self))
@@ -46,5 +62,35 @@ enum StatusTable {
         return zip(cells, widths).map { cell, width in
             width == 0 ? cell : cell.padding(toLength: max(width, cell.count + 1), withPad: " ", startingAt: 0)
         }.joined()
+    }
+}
+
+enum ServicesStatus {
+    static func render(pinDirectory: PinDirectory, interface: String?) throws -> String {
+        guard pinDirectory.isOnBPFFileSystem, pinDirectory.holdsPins else {
+            var reason = "no maps are pinned at \(pinDirectory) (nothing attached yet?)"
+            if !pinDirectory.isOnBPFFileSystem {
+                reason += "; it is not on a BPF file system here (inside `ip netns exec`, /sys/fs/bpf is not the "
+                    + "host's: use `nsenter --net=/run/netns/NAME xdpha status --services`)"
+            }
+            throw ValidationError(reason)
+        }
+        let snapshot = try DRPinnedMaps(directory: pinDirectory.path).snapshot()
+        var lines: [String] = []
+        if let interface {
+            let ifindex = if_nametoindex(interface)
+            guard ifindex != 0 else { throw ValidationError("no interface \(interface)") }
+            let program = try XDPAttachment.attachedProgramID(ifindex: Int32(ifindex))
+            lines.append("\(interface): " + (program.map { "XDP program id \($0) attached" } ?? "no XDP program attached")
+                         + ", DR steering " + (snapshot.steers(ifindex: ifindex) ? "on" : "off"))
+        }
+        lines.append(ServiceTable.render(snapshot, pinDirectory: pinDirectory.path, interfaceName: name(of:)))
+        return lines.joined(separator: "\n")
+    }
+
+    static func name(of ifindex: UInt32) -> String? {
+        var buffer = [CChar](repeating: 0, count: Int(IF_NAMESIZE) + 1)
+        guard if_indextoname(ifindex, &buffer) != nil else { return nil }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

@@ -6,5 +6,6 @@ struct XDPHA: AsyncParsableCommand {
         commandName: "xdpha",
         abstract: "VRRP and LVS-DR load balancing with an XDP fast path; reads keepalived.conf.",
         version: "0.1.0",
-        subcommands: [RunCommand.self, StatusCommand.self, CheckConfigCommand.self])
+        subcommands: [RunCommand.self, StatusCommand.self, CheckConfigCommand.self, AttachCommand.self,
+                      DetachCommand.self])
 }

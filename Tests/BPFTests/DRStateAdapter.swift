@@ -1,26 +1,16 @@
-// Balancer's DataPathState as the BPF module's DRDataPath, with MACs made up for the fixtures.
-// (The daemon's version of this glue, with MACs from the neighbour table, comes later; it belongs
-// in a module that sees both Balancer and BPF.)
+// Balancer's DataPathState as the BPF module's DRDataPath through the daemon's own glue
+// (Dataplane.DRPathBuilder), with MACs made up for the fixtures instead of the neighbour table.
 import Balancer
 @testable import BPF
+import Dataplane
 
 enum DRStateAdapter {
     static func dataPath(_ state: DataPathState, link: (RealEntry) -> DRReal.Link?) -> DRDataPath {
-        DRDataPath(
-            services: state.services.map { service in
-                let lookup: DRService.Lookup
-                switch service.lookup {
-                case .hash(let fields): lookup = .hash(fields: fields.rawValue)
-                case .walk: lookup = .walk
-                }
-                return DRService(address: service.key.address.bytes, port: service.key.port,
-                                 ipProtocol: service.key.transport.rawValue, id: service.id, lookup: lookup,
-                                 persistenceTimeout: service.persistenceTimeout, ring: service.ring)
-            },
-            reals: state.reals.map { real in
-                DRReal(index: real.index, generation: real.generation, serviceID: real.serviceID,
-                       address: real.server.address.bytes, takesNewFlows: real.takesNewFlows, link: link(real))
-            })
+        var links: [IPAddress: RealLink] = [:]
+        for real in state.reals {
+            links[real.server.address] = link(real).map { .resolved($0) } ?? .soliciting(ifindex: 0)
+        }
+        return DRPathBuilder.dataPath(state, configured: [], links: links)
     }
 }
 

@@ -250,7 +250,19 @@ struct xdpha_dr_service {
     __u32 persistence_timeout;  /* seconds a client stays on its real after its last new flow; 0 = off */
     __u8  scheduler;            /* XDPHA_DR_SCHED_* */
     __u8  hash_fields;          /* XDPHA_DR_HASH_* used by XDPHA_DR_SCHED_HASH */
-    __u16 reserved;             /* zero */
+    __u8  lvs_sched;            /* XDPHA_DR_LVS_*: the configured scheduler's name, for status only */
+    __u8  reserved;             /* zero */
+};
+
+/* The lvs_sched a service was configured with. The data path reads `scheduler` and
+ * `hash_fields` only; this lets `xdpha status` name the scheduler from the maps alone. */
+enum {
+    XDPHA_DR_LVS_UNKNOWN = 0,
+    XDPHA_DR_LVS_RR,
+    XDPHA_DR_LVS_WRR,
+    XDPHA_DR_LVS_MH,
+    XDPHA_DR_LVS_SH,
+    XDPHA_DR_LVS_DH,
 };
 
 /* xdpha_dr_reals (ARRAY, XDPHA_DR_MAX_REALS): real index -> where to send. A real index belongs
@@ -270,7 +282,7 @@ struct xdpha_dr_real {
     __u32  service_id;     /* the service this real serves */
     __u8   family;         /* XDPHA_DR_FAMILY_* */
     __u8   flags;          /* XDPHA_DR_REAL_* */
-    __u16  reserved;       /* zero */
+    __u16  weight;         /* the configured weight, for status only (the data path reads ACTIVE) */
 };
 
 /* xdpha_dr_rings (ARRAY_OF_MAPS, key: service id): inner ARRAY of __u32, XDPHA_DR_RING_SLOTS + 1

@@ -32,6 +32,7 @@ public struct VirtualServer: Codable, Sendable, Hashable {
     public var service: ServiceAddress
     /// `lvs_sched` / `lb_algo`; ipvsadm's default, wlc, when not set.
     public var scheduler = "wlc"
+    /// Scheduler flags as written (`mh-port`, `sh-fallback`, `flag-2`, `ops`...), in order.
     public var schedulerFlags: [String] = []
     /// `lvs_method` / `lb_kind`; NAT when not set.
     public var forwardingMethod = ForwardingMethod.nat

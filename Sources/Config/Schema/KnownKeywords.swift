@@ -47,7 +47,6 @@ enum KnownKeywords {
     ]
 
     static let virtualServer = [
-        "flag-1", "flag-2", "flag-3", "sh-port", "sh-fallback", "mh-port", "mh-fallback", "ops",
         "persistence_engine", "snmp_name", "ip_family", "sorry_server_lvs_method",
     ]
 

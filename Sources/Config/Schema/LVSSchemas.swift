@@ -7,6 +7,8 @@ extension KeepalivedConfig: SourceMapped {}
 
 enum LVSSchedulers {
     static let names = ["rr", "wrr", "lc", "wlc", "lblc", "sh", "mh", "dh", "fo", "ovf", "lblcr", "sed", "nq", "twos"]
+    /// The scheduler flag keywords of a virtual_server (sh-port = mh-port = flag-2, and so on).
+    static let flags = ["flag-1", "flag-2", "flag-3", "sh-port", "sh-fallback", "mh-port", "mh-fallback", "ops"]
 }
 
 /// Checker timing keywords valid at the virtual server, real server and checker levels.
@@ -68,6 +70,13 @@ enum VirtualServerSchema {
             }
             model.scheduler = name
         }.alias("lb_algo"),
+    ] + LVSSchedulers.flags.map { flag in
+        // Scheduler flags (ipvsadm -b): recorded as written; the data path decides what each means.
+        KeywordRule<VirtualServer>.custom(flag) { model, statement, context in
+            guard context.expectArguments(statement, 0...0) else { return }
+            if !model.schedulerFlags.contains(flag) { model.schedulerFlags.append(flag) }
+        }
+    } + [
         forwardingMethodRule(\.forwardingMethod),
         .custom("persistence_timeout") { model, statement, context in
             guard context.expectArguments(statement, 0...1) else { return }

@@ -1,0 +1,48 @@
+// The daemon's handle on DR steering: what `xdpha run` calls with each configuration it loads.
+// It makes a DRController the first time a configuration has virtual servers, and shares the
+// daemon's entry program when there is one (one program per interface serves both the VRRP and
+// the DR stage; its maps are then the daemon's own, not pinned). Without one it loads the
+// program over the pinned maps, as `xdpha attach` does.
+import BPF
+import Config
+import Logging
+import Netlink
+
+public actor DaemonSteering {
+    private let program: EntryProgram?
+    private let objectPath: String?
+    private let logger: Logger
+    private var controller: DRController?
+
+    public init(program: EntryProgram?, objectPath: String? = nil, logger: Logger) {
+        self.program = program
+        self.objectPath = objectPath
+        self.logger = logger
+    }
+
+    /// Programs `config`'s virtual servers (at start and on each reload). Throws, leaving the
+    /// running state, when one cannot be served.
+    public func apply(_ config: KeepalivedConfig) async throws {
+        if controller == nil {
+            guard !config.virtualServers.isEmpty else { return }
+            let options = DRControllerOptions(pinDirectory: program == nil ? PinDirectory() : nil, objectPath: objectPath)
+            let made = try DRController(options: options, resolver: NetlinkRealLinks(netlink: try RouteNetlink()),
+                                        program: program, logger: logger)
+            controller = made
+            log(try await made.start(config: config))
+        } else if let controller {
+            log(try await controller.reload(config: config))
+        }
+    }
+
+    /// Stops following the neighbour table; forwarding goes on as programmed.
+    public func stop() async {
+        await controller?.stop()
+    }
+
+    private func log(_ report: DRApplyReport) {
+        logger.notice("DR steering: \(report.services.count) services, \(report.reals.count) reals, \(report.unresolved.count) unresolved")
+        for note in report.notes { logger.info("DR steering: \(note)") }
+        for warning in report.warnings { logger.warning("DR steering: \(warning)") }
+    }
+}
