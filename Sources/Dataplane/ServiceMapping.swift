@@ -83,9 +83,13 @@ private struct Mapper {
         }
         let transport: TransportProtocol
         switch server.protocol {
-        case .tcp: transport = .tcp
-        case .udp: transport = .udp
-        case .sctp:
+        case .tcp?: transport = .tcp
+        case .udp?: transport = .udp
+        case nil:
+            // fwmark services (refused above) forward every protocol; nothing to steer by port.
+            transport = .tcp
+            refuse("a service without a protocol (fwmark) cannot be steered by port", at: server.source.declaration)
+        case .sctp?:
             transport = .tcp
             refuse("protocol SCTP: the XDP path steers TCP and UDP only", at: server.source["protocol"])
         }
