@@ -86,9 +86,8 @@ private struct Mapper {
         case .tcp?: transport = .tcp
         case .udp?: transport = .udp
         case nil:
-            // fwmark services (refused above) forward every protocol; nothing to steer by port.
+            // Only fwmark services have none, and they are refused above already.
             transport = .tcp
-            refuse("a service without a protocol (fwmark) cannot be steered by port", at: server.source.declaration)
         case .sctp?:
             transport = .tcp
             refuse("protocol SCTP: the XDP path steers TCP and UDP only", at: server.source["protocol"])

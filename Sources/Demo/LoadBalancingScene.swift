@@ -94,7 +94,7 @@ struct LoadBalancingScene {
     }
 
     private func attach(_ servers: [(String, Int)], xdpha: URL, files: URL) throws -> String {
-        var text = "virtual_server \(DemoTopology.vip) 80 {\n    lvs_sched mh\n    mh-port\n    lb_kind DR\n"
+        var text = "virtual_server \(DemoTopology.vip) 80 {\n    protocol TCP\n    lvs_sched mh\n    mh-port\n    lb_kind DR\n"
         for (address, weight) in servers { text += "    real_server \(address) 80 { weight \(weight) }\n" }
         text += "}\n"
         let file = files.appendingPathComponent("keepalived.conf")

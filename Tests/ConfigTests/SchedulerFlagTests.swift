@@ -6,6 +6,7 @@ import Testing
     @Test func flagsAreRecordedInOrderWithoutWarnings() throws {
         let result = ConfigLoader().load(text: """
             virtual_server 192.0.2.50 80 {
+                protocol TCP
                 lvs_sched mh
                 mh-port
                 mh-fallback
@@ -20,6 +21,7 @@ import Testing
     @Test func aFlagTakesNoArgument() {
         let result = ConfigLoader().load(text: """
             virtual_server 192.0.2.50 80 {
+                protocol TCP
                 lvs_sched sh
                 sh-port yes
                 real_server 192.0.2.11 80 {}

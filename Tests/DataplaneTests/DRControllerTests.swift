@@ -14,6 +14,7 @@ private let reals = ["192.0.2.11", "192.0.2.12", "192.0.2.13"]
 private func config(weights: [Int?]) -> KeepalivedConfig {
     var text = """
         virtual_server 192.0.2.50 80 {
+            protocol TCP
             lvs_sched mh
             mh-port
             lb_kind DR

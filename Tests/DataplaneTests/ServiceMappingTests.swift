@@ -72,6 +72,7 @@ private let vip = Balancer.IPAddress("192.0.2.50")!
     @Test func aBlockWithoutLvsSchedIsRefusedBecauseKeepalivedWouldUseWlc() {
         let found = problems("""
             virtual_server 192.0.2.50 80 {
+                protocol TCP
                 lb_kind DR
                 real_server 192.0.2.11 80 {}
             }
@@ -86,6 +87,7 @@ private let vip = Balancer.IPAddress("192.0.2.50")!
     func schedulersTheXDPPathDoesNotImplementAreRefusedByName(_ name: String) {
         let found = problems("""
             virtual_server 192.0.2.50 80 {
+                protocol TCP
                 lvs_sched \(name)
                 lb_kind DR
                 real_server 192.0.2.11 80 {}
@@ -98,11 +100,13 @@ private let vip = Balancer.IPAddress("192.0.2.50")!
     @Test func natTunnelFwmarkSCTPAndOpsAreRefusedAllAtOnce() {
         let found = problems("""
             virtual_server 192.0.2.50 80 {
+                protocol TCP
                 lvs_sched rr
                 lb_kind NAT
                 real_server 192.0.2.11 80 {}
             }
             virtual_server 192.0.2.51 80 {
+                protocol TCP
                 lvs_sched rr
                 lb_kind TUN
                 real_server 192.0.2.11 80 {}
@@ -137,6 +141,7 @@ private let vip = Balancer.IPAddress("192.0.2.50")!
     @Test func aRealWithItsOwnNATMethodIsRefused() {
         let found = problems("""
             virtual_server 192.0.2.50 80 {
+                protocol TCP
                 lvs_sched mh
                 lb_kind DR
                 real_server 192.0.2.11 80 {}
@@ -154,6 +159,7 @@ private let vip = Balancer.IPAddress("192.0.2.50")!
                 192.0.2.60-192.0.2.62 443
             }
             virtual_server group web {
+                protocol TCP
                 lvs_sched wrr
                 lb_kind DR
                 real_server 192.0.2.11 {}
@@ -189,11 +195,13 @@ private let vip = Balancer.IPAddress("192.0.2.50")!
                 192.0.2.50 80
             }
             virtual_server 192.0.2.50 80 {
+                protocol TCP
                 lvs_sched mh
                 lb_kind DR
                 real_server 192.0.2.11 80 {}
             }
             virtual_server group web {
+                protocol TCP
                 lvs_sched mh
                 lb_kind DR
                 real_server 192.0.2.12 80 {}
@@ -206,6 +214,7 @@ private let vip = Balancer.IPAddress("192.0.2.50")!
     @Test func whatIsAcceptedButNotActedOnIsNoted() throws {
         let result = try mapping("""
             virtual_server 192.0.2.50 80 {
+                protocol TCP
                 lvs_sched mh
                 mh-fallback
                 lb_kind DR
