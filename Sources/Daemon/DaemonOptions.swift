@@ -13,13 +13,18 @@ public struct DaemonOptions: Sendable {
     public var reception: VRRPReceptionMode
     /// --bpf-object: load this object instead of the embedded one (development).
     public var bpfObjectPath: String?
+    /// --pin-dir: where the entry program's maps are pinned, shared with `xdpha attach`,
+    /// `detach` and `status --services` (nil: not pinned).
+    public var pinDirectory: String?
 
     public init(configPath: String, stateDirectory: String = "/run/xdpha",
-                reception: VRRPReceptionMode = .auto, bpfObjectPath: String? = nil) {
+                reception: VRRPReceptionMode = .auto, bpfObjectPath: String? = nil,
+                pinDirectory: String? = "/sys/fs/bpf/xdpha") {
         self.configPath = configPath
         self.stateDirectory = stateDirectory
         self.reception = reception
         self.bpfObjectPath = bpfObjectPath
+        self.pinDirectory = pinDirectory
     }
 
     public var controlSocketPath: String { stateDirectory + "/control.sock" }

@@ -197,7 +197,18 @@ public final class VRRPDaemon: Service, Sendable {
     private func loadProgramIfWanted() throws -> EntryProgram? {
         guard options.reception != .socket else { return nil }
         do {
-            return try EntryProgram(objectPath: options.bpfObjectPath)
+            // Pinned maps are shared with `xdpha attach` / `detach` / `status --services`: one
+            // program per interface whoever loaded it last, and one set of switches and state.
+            var pinned: String?
+            if let path = options.pinDirectory {
+                do {
+                    if let warning = try PinDirectory(path).prepare() { logger.warning("\(warning)") }
+                    pinned = path
+                } catch {
+                    logger.warning("maps not pinned: \(error)")
+                }
+            }
+            return try EntryProgram(objectPath: options.bpfObjectPath, pinDirectory: pinned)
         } catch {
             if options.reception == .xdp { throw DaemonError.xdp("cannot load the XDP program: \(error)") }
             logger.warning("XDP program not loaded (\(error)); every interface uses the socket path")

@@ -13,7 +13,10 @@ struct Demo {
         }
         do {
             let lab = try Lab("demo")
-            defer { lab.tearDown() }
+            defer {
+                lab.tearDown()
+                for director in 1...2 { try? FileManager.default.removeItem(atPath: DemoTopology.pinDirectory(lab: lab, director: director)) }
+            }
             let topology = try DemoTopology(lab: lab)
             let work = FileManager.default.temporaryDirectory.appendingPathComponent(lab.id)
             try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)

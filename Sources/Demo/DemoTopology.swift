@@ -6,6 +6,9 @@ import NetLab
 struct DemoTopology {
     static let vip = "192.0.2.50"
 
+    /// Where director N pins its maps (the host's BPF file system; removed at the end).
+    static func pinDirectory(lab: Lab, director: Int) -> String { "/sys/fs/bpf/\(lab.id)-dir\(director)" }
+
     /// The xdpha executable built next to this demo.
     static var xdphaBinary: URL {
         URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()

@@ -10,7 +10,8 @@ struct LoadBalancingScene {
     let topology: DemoTopology
 
     private var director: NetworkNamespace { topology.directors[0] }
-    private var pins: String { "/sys/fs/bpf/\(topology.lab.id)" }
+    /// dir1's pins: those of the VRRP scene's daemon, so attach adds DR to its program.
+    private var pins: String { DemoTopology.pinDirectory(lab: topology.lab, director: 1) }
     private let reals = ["192.0.2.11", "192.0.2.12", "192.0.2.13"]
     private let weights = [3, 2, 1]
 

@@ -31,9 +31,12 @@ struct VRRPFailoverScene {
         for (index, director) in topology.directors.enumerated() {
             let file = workDirectory.appendingPathComponent("dir\(index + 1).conf")
             try VRRPFailoverScene.config(priority: index == 0 ? 150 : 100).write(to: file, atomically: true, encoding: .utf8)
+            // Entered with nsenter and pinning its maps where `xdpha attach` will find them, so the
+            // DR scene adds its stage to this daemon's program instead of replacing it.
             try lab.spawn(director, [binary.path, "run", "-f", file.path, "--state-dir",
-                                     workDirectory.appendingPathComponent("state-dir\(index + 1)").path],
-                          log: workDirectory.appendingPathComponent("dir\(index + 1).log"))
+                                     workDirectory.appendingPathComponent("state-dir\(index + 1)").path,
+                                     "--pin-dir", DemoTopology.pinDirectory(lab: lab, director: index + 1)],
+                          log: workDirectory.appendingPathComponent("dir\(index + 1).log"), hostBPF: true)
         }
         let dir1 = topology.directors[0], dir2 = topology.directors[1]
         guard await waitUntil(.seconds(5), { holds(dir1) && !holds(dir2) }) else {

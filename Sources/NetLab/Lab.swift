@@ -62,11 +62,14 @@ public final class Lab: @unchecked Sendable {
     }
 
     /// Starts a long-running command in `ns`; it is killed (by PID) when the lab is torn down.
+    /// `ip netns exec` gives it a fresh /sys (no /sys/fs/bpf); with `hostBPF` it enters only the
+    /// network namespace (nsenter), so pinned BPF maps are the host's and outlive it.
     @discardableResult
-    public func spawn(_ ns: NetworkNamespace, _ arguments: [String], log: URL? = nil) throws -> Process {
+    public func spawn(_ ns: NetworkNamespace, _ arguments: [String], log: URL? = nil, hostBPF: Bool = false) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["ip", "netns", "exec", ns.name] + arguments
+        process.arguments = (hostBPF ? ["nsenter", "--net=/run/netns/\(ns.name)", "--"] : ["ip", "netns", "exec", ns.name])
+            + arguments
         process.standardInput = FileHandle.nullDevice
         if let log {
             _ = FileManager.default.createFile(atPath: log.path, contents: nil)

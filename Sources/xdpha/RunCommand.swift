@@ -22,6 +22,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("bpf-object"), help: "Load this BPF object instead of the embedded one (development).")
     var bpfObject: String?
 
+    @Option(name: .customLong("pin-dir"), help: "Pin the XDP maps here, shared with attach, detach and status --services (empty: do not pin).")
+    var pinDirectory: String = "/sys/fs/bpf/xdpha"
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: Logger.Level = .info
 
@@ -40,7 +43,8 @@ struct RunCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "xdpha")
         let options = DaemonOptions(configPath: file, stateDirectory: stateDirectory,
-                                    reception: vrrpReception, bpfObjectPath: bpfObject)
+                                    reception: vrrpReception, bpfObjectPath: bpfObject,
+                                    pinDirectory: pinDirectory.isEmpty ? nil : pinDirectory)
         try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
         let pidFile = try PidFile(path: options.pidFilePath)
