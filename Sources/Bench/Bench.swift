@@ -17,6 +17,14 @@ struct Bench {
     static func main() async {
         if let reason = Lab.unavailableReason { log("cannot run: \(reason)"); exit(1) }
         let quick = CommandLine.arguments.contains("--quick")
+        if CommandLine.arguments.contains("--packet-cost-only") {
+            do {
+                for row in try await PacketCostBenchmark(calls: quick ? 100_000 : 1_000_000).run() {
+                    print("\(row.name): median \(row.medianNanoseconds) ns, p90 \(row.p90Nanoseconds) ns, over floor \(row.overFloorNanoseconds) ns (target \(row.target))")
+                }
+            } catch { log("failed: \(error)"); exit(1) }
+            return
+        }
         let output = URL(fileURLWithPath: CommandLine.arguments.drop { $0 != "--output" }.dropFirst().first ?? "Benchmarks/results")
         do {
             try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
@@ -25,7 +33,9 @@ struct Bench {
                    FailoverSetting(version: 3, interval: 0.01)]
             let failover = try await FailoverBenchmark(settings: settings, trials: quick ? 1 : 3).run()
             let cost = try await AdvertCostBenchmark(window: quick ? .seconds(2) : .seconds(5)).run()
-            let report = BenchReport(machine: BenchReport.Machine.current(), failover: failover, advertCost: cost)
+            let packets = try await PacketCostBenchmark(calls: quick ? 100_000 : 1_000_000).run()
+            let report = BenchReport(machine: BenchReport.Machine.current(), failover: failover, advertCost: cost,
+                                     packetCost: packets)
             try report.write(to: output)
             print(report.markdown)
         } catch {

@@ -23,6 +23,7 @@ struct BenchReport: Codable {
     var machine: Machine
     var failover: [FailoverResult]
     var advertCost: [AdvertCostResult]
+    var packetCost: [PacketCostResult]
 
     func write(to directory: URL) throws {
         let encoder = JSONEncoder()
@@ -60,7 +61,14 @@ struct BenchReport: Codable {
                   "backup's process time hides its kernel work: the XDP column is the program's own run time",
                   "(kernel.bpf_stats_enabled), and the whole-machine column bounds everything (both routers,",
                   "the bridge and the kernel) per advert. Targets: XDP path at most 1 us per advert received;",
-                  "master at most 10 us per advert sent."]
+                  "master at most 10 us per advert sent.", "",
+                  "## Per-packet cost of the entry program (BPF_PROG_TEST_RUN, repeat = 1 per call, ns)", "",
+                  "| frame | calls | median | p90 | over the floor | target |", "|---|---|---|---|---|---|"]
+        for r in packetCost {
+            lines.append("| \(r.name) | \(r.calls) | \(Int(r.medianNanoseconds)) | \(Int(r.p90Nanoseconds)) | \(Int(r.overFloorNanoseconds)) | \(r.target) |")
+        }
+        lines += ["", "The kernel's own duration per call (its test-run timer), medians over all calls; the floor",
+                  "swaps MACs and returns XDP_TX. The new-flow row gives every call a new client address and port."]
         return lines.joined(separator: "\n") + "\n"
     }
 }
