@@ -17,6 +17,14 @@ struct Bench {
     static func main() async {
         if let reason = Lab.unavailableReason { log("cannot run: \(reason)"); exit(1) }
         let quick = CommandLine.arguments.contains("--quick")
+        if CommandLine.arguments.contains("--advert-cost-only") {
+            do {
+                for r in try await AdvertCostBenchmark(window: quick ? .seconds(2) : .seconds(5)).run() {
+                    print("\(r.receiver.rawValue): \(Int(r.adverts)) adverts; backup \(r.perAdvertMicroseconds) us; master \(r.masterMicrosecondsPerSent) us per advert sent; machine \(r.machineMicroseconds) us")
+                }
+            } catch { log("failed: \(error)"); exit(1) }
+            return
+        }
         if CommandLine.arguments.contains("--packet-cost-only") {
             do {
                 for row in try await PacketCostBenchmark(calls: quick ? 100_000 : 1_000_000).run() {

@@ -93,7 +93,8 @@ private struct RouterEngine {
     let sender: VRRPSender
     let arp: GratuitousARPSender?
     let neighborAdvertiser: NeighborAdvertisementSender?
-    var timers: [VRRPTimer: Task<Void, Never>] = [:]
+    /// This router's timers on the daemon's one timer thread.
+    let timerIDs: [VRRPTimer: UInt64]
     var refresh: Task<Void, Never>?
     /// The XDP record's timestamp last fed to the state machine.
     var lastFedAdvertNanoseconds: UInt64 = 0
@@ -114,6 +115,7 @@ private struct RouterEngine {
         self.snapshot = snapshot
         self.onStateChange = onStateChange
         router = try VirtualRouter(configuration: plan.configuration)
+        timerIDs = Dictionary(uniqueKeysWithValues: VRRPTimer.allCases.map { ($0, TimerScheduler.shared.makeID()) })
         var authentication = VRRPReceptionConfig.Authentication.none
         if case .simplePassword(let password) = plan.configuration.authentication {
             authentication = .password(Array(password.field.prefix { $0 != 0 }))
@@ -194,8 +196,7 @@ private struct RouterEngine {
 
     /// Cancels what is still scheduled and closes the sockets.
     mutating func finish() async {
-        for task in timers.values { task.cancel() }
-        timers.removeAll()
+        for id in timerIDs.values { TimerScheduler.shared.cancel(id) }
         refresh?.cancel()
         // Releasing the VRID also deletes its kernel timer, which cancels it.
         if case .xdp(let program, let key) = reception { try? await program.removeVRRP(key) }
@@ -284,14 +285,12 @@ private struct RouterEngine {
             // (startup, Skew_Time after priority 0).
             if timer == .masterDown, case .xdp = reception, lastFedAdvertNanoseconds > 0,
                deadline == MonotonicClock.instant(nanoseconds: lastFedAdvertNanoseconds).advanced(by: router.masterDownInterval) {
-                timers[timer]?.cancel()
-                timers[timer] = nil
+                cancelTimer(timer)
             } else {
                 armUserTimer(timer, deadline: deadline)
             }
         case .cancelTimer(let timer):
-            timers[timer]?.cancel()
-            timers[timer] = nil
+            cancelTimer(timer)
         case .stateChanged(let from, let to, let reason):
             await changedState(from: from, to: to, reason: reason)
         case .effectivePriorityChanged(let from, let to):
@@ -301,13 +300,14 @@ private struct RouterEngine {
         }
     }
 
-    private mutating func armUserTimer(_ timer: VRRPTimer, deadline: MonotonicInstant) {
-        timers[timer]?.cancel()
+    private func armUserTimer(_ timer: VRRPTimer, deadline: MonotonicInstant) {
+        guard let id = timerIDs[timer] else { return }
         let queue = self.queue
-        timers[timer] = Task {
-            do { try await MonotonicClock.sleep(until: deadline) } catch { return }
-            queue.yield(.timer(timer))
-        }
+        TimerScheduler.shared.schedule(id, at: deadline) { queue.yield(.timer(timer)) }
+    }
+
+    private func cancelTimer(_ timer: VRRPTimer) {
+        if let id = timerIDs[timer] { TimerScheduler.shared.cancel(id) }
     }
 
     private func sendAdvert(_ advert: VRRPAdvert) {
