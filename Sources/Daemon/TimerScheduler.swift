@@ -1,7 +1,8 @@
 // One thread runs every VRRP timer of the daemon. A Task.sleep per timer costs a Dispatch timer,
 // a timerfd update and a thread handoff each time it is armed; with 255 instances at 10 ms that
 // was most of a master's CPU. Here arming is a heap insert under a lock, and the thread wakes
-// once for all timers due together (within `slack`), as keepalived's single timer list does.
+// once for all timers due by then, as keepalived's single timer list does. Never early: the
+// state machine ignores a timer that fires before its deadline.
 import Foundation
 import VRRP
 
@@ -14,22 +15,21 @@ final class TimerScheduler: @unchecked Sendable {
         var fire: @Sendable () -> Void
     }
 
-    private var mutex = pthread_mutex_t()
-    private var condition = pthread_cond_t()
+    // Stable addresses: `&storedProperty` may hand C a temporary copy.
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
     private var entries: [UInt64: Entry] = [:]
     /// Min-heap of (deadline, id, generation); stale items (re-armed or cancelled) are skipped.
     private var heap: [(deadline: Int64, id: UInt64, generation: UInt64)] = []
     private var generation: UInt64 = 0
     private var nextID: UInt64 = 0
-    /// Timers due within this much of the earliest fire in the same wakeup.
-    private let slack: Int64 = 200_000
 
     private init() {
-        pthread_mutex_init(&mutex, nil)
+        pthread_mutex_init(mutex, nil)
         var attributes = pthread_condattr_t()
         pthread_condattr_init(&attributes)
         pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC)
-        pthread_cond_init(&condition, &attributes)
+        pthread_cond_init(condition, &attributes)
         pthread_condattr_destroy(&attributes)
         let thread = Thread { [unowned self] in self.loop() }
         thread.name = "xdpha-timers"
@@ -48,7 +48,7 @@ final class TimerScheduler: @unchecked Sendable {
             generation += 1
             entries[id] = Entry(deadline: nanoseconds, generation: generation, fire: fire)
             push((nanoseconds, id, generation))
-            if heap.first?.id == id { pthread_cond_signal(&condition) }
+            if heap.first?.id == id { pthread_cond_signal(condition) }
         }
     }
 
@@ -57,31 +57,31 @@ final class TimerScheduler: @unchecked Sendable {
     }
 
     private func loop() {
-        pthread_mutex_lock(&mutex)
+        pthread_mutex_lock(mutex)
         while true {
             // Drop stale heap items.
             while let top = heap.first, entries[top.id]?.generation != top.generation { pop() }
             guard let top = heap.first else {
-                pthread_cond_wait(&condition, &mutex)
+                pthread_cond_wait(condition, mutex)
                 continue
             }
             let now = Self.now()
             if top.deadline > now {
                 var until = timespec(tv_sec: Int(top.deadline / 1_000_000_000), tv_nsec: Int(top.deadline % 1_000_000_000))
-                pthread_cond_timedwait(&condition, &mutex, &until)
+                pthread_cond_timedwait(condition, mutex, &until)
                 continue
             }
             var due: [@Sendable () -> Void] = []
-            while let first = heap.first, first.deadline <= now + slack {
+            while let first = heap.first, first.deadline <= now {
                 pop()
                 if let entry = entries[first.id], entry.generation == first.generation {
                     entries[first.id] = nil
                     due.append(entry.fire)
                 }
             }
-            pthread_mutex_unlock(&mutex)
+            pthread_mutex_unlock(mutex)
             for fire in due { fire() }
-            pthread_mutex_lock(&mutex)
+            pthread_mutex_lock(mutex)
         }
     }
 
@@ -114,8 +114,8 @@ final class TimerScheduler: @unchecked Sendable {
     }
 
     private func locked<T>(_ body: () -> T) -> T {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
         return body()
     }
 
