@@ -118,4 +118,11 @@ import Testing
         let again = try Self.run(["check-config", "--dump", "--no-host-checks", "--config-id", "lb1", "includes/main.conf"], in: Corpus.root)
         #expect(again.stdout == run.stdout, "the dump is stable")
     }
+
+    @Test("A configuration read from a device or a pipe works: /dev/null is an empty, valid file")
+    func readsDevices() throws {
+        let result = try Self.run(["check-config", "/dev/null"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.isEmpty || !result.stderr.contains("error"))
+    }
 }
