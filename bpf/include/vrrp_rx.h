@@ -68,6 +68,9 @@ struct vrrp_master_down {
     struct bpf_timer timer;
     struct xdpha_vrrp_key key;   /* for the callback, which gets the value only through the map */
     __u32 initialised;
+    __u64 restarted_ns;          /* the last advert that restarts Master_Down_Timer */
+    __u32 armed;                 /* the hrtimer is running */
+    __u32 reserved;
 };
 
 struct {
@@ -297,8 +300,20 @@ static __always_inline int vrrp_wake(struct xdpha_vrrp_key *key, const struct xd
 static int vrrp_master_down_fired(void *map, struct xdpha_vrrp_key *key, struct vrrp_master_down *value)
 {
     const struct xdpha_vrrp_config *config = bpf_map_lookup_elem(&vrrp_config, key);
-    if (!config || !(config->flags & XDPHA_VRRP_CONFIG_MASTER_DOWN_TIMER))
-        return 0;   /* we left Backup meanwhile */
+    if (!config || !(config->flags & XDPHA_VRRP_CONFIG_MASTER_DOWN_TIMER) || config->master_down_us == 0) {
+        value->armed = 0;   /* we left Backup meanwhile */
+        return 0;
+    }
+    /* Restarting is lazy: adverts only stamp restarted_ns; the timer, when it fires, sleeps on
+     * for what is left of Master_Down_Interval since then. */
+    __u64 interval = (__u64)config->master_down_us * 1000;
+    __u64 now = bpf_ktime_get_ns();
+    __u64 since = now - value->restarted_ns;
+    if (since < interval) {
+        bpf_timer_start(&value->timer, interval - since, 0);
+        return 0;
+    }
+    value->armed = 0;
     struct xdpha_vrrp_advert record = {};
     const struct xdpha_vrrp_advert *last = bpf_map_lookup_elem(&vrrp_adverts, key);
     if (last)
@@ -327,7 +342,12 @@ static __always_inline void vrrp_restart_master_down(struct xdpha_vrrp_key *key,
         bpf_timer_set_callback(&value->timer, vrrp_master_down_fired);
         value->initialised = 1;
     }
-    bpf_timer_start(&value->timer, (__u64)config->master_down_us * 1000, 0);
+    /* A store per advert; the hrtimer is touched only when it is not running (see the callback). */
+    value->restarted_ns = bpf_ktime_get_ns();
+    if (!value->armed) {
+        value->armed = 1;
+        bpf_timer_start(&value->timer, (__u64)config->master_down_us * 1000, 0);
+    }
 }
 
 static __always_inline int vrrp_stage(struct xdp_md *ctx, struct packet *p)
