@@ -61,7 +61,7 @@ struct LinkLabTests {
         let ifindex = try hosts.a.ifindex("eth0")
         let monitor = try hosts.a.perform { try LinkMonitor() }
         defer { monitor.stop() }
-        let recorder = Recorder(monitor.events)
+        let recorder = EventRecorder(monitor.events)
 
         try hosts.a.run("ip", "link", "set", "eth0", "down")
         let down = await recorder.first { event in

@@ -24,7 +24,7 @@ struct AdvertSocketLabTests {
         let bIndex = try hosts.b.ifindex("eth0")
         let receiver = try hosts.b.perform { try VRRPReceiver(family: .ipv4, ifindex: bIndex) }
         defer { receiver.close() }
-        let recorder = Recorder(receiver.packets)
+        let recorder = EventRecorder(receiver.packets)
         let sender = try hosts.a.perform { try VRRPSender(family: .ipv4, ifindex: aIndex) }
 
         try sender.send(advertShapedPayload)
@@ -47,7 +47,7 @@ struct AdvertSocketLabTests {
         let linkLocal = try #require(try hosts.a.linkLocal(dev: "eth0"))
         let receiver = try hosts.b.perform { try VRRPReceiver(family: .ipv6, ifindex: bIndex) }
         defer { receiver.close() }
-        let recorder = Recorder(receiver.packets)
+        let recorder = EventRecorder(receiver.packets)
         let sender = try hosts.a.perform { try VRRPSender(family: .ipv6, ifindex: aIndex) }
 
         try sender.send(advertShapedPayload)
@@ -70,8 +70,8 @@ struct AdvertSocketLabTests {
         let receive4 = try hosts.b.perform { try VRRPReceiver(family: .ipv4, ifindex: bIndex, joinsGroup: false) }
         let receive6 = try hosts.b.perform { try VRRPReceiver(family: .ipv6, ifindex: bIndex, joinsGroup: false) }
         defer { receive4.close(); receive6.close() }
-        let recorder4 = Recorder(receive4.packets)
-        let recorder6 = Recorder(receive6.packets)
+        let recorder4 = EventRecorder(receive4.packets)
+        let recorder6 = EventRecorder(receive6.packets)
         let send4 = try hosts.a.perform { try VRRPSender(family: .ipv4, ifindex: aIndex) }
         let send6 = try hosts.a.perform { try VRRPSender(family: .ipv6, ifindex: aIndex) }
 
@@ -100,8 +100,8 @@ struct AdvertSocketLabTests {
         let unjoined = try hosts.b.perform { try VRRPReceiver(family: .ipv4, ifindex: bIndex, joinsGroup: false) }
         let joined = try hosts.b.perform { try VRRPReceiver(family: .ipv4, ifindex: bIndex) }
         defer { unjoined.close() }
-        let unjoinedRecorder = Recorder(unjoined.packets)
-        let joinedRecorder = Recorder(joined.packets)
+        let unjoinedRecorder = EventRecorder(unjoined.packets)
+        let joinedRecorder = EventRecorder(joined.packets)
         let sender = try hosts.a.perform { try VRRPSender(family: .ipv4, ifindex: aIndex) }
 
         // With a member on the host, the packet is delivered to every raw socket; the point is

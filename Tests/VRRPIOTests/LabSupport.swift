@@ -1,26 +1,8 @@
-// Two namespaces joined by a veth pair, a wire tap, and waiting with deadlines.
+// A wire tap and what the VRRP I/O lab tests read back from iproute2 (TwoHosts and EventRecorder live in NetLab).
 import CLinux
 import Foundation
 import NetLab
 import Netlink
-
-/// Hosts `a` and `b`, each with an `eth0` facing the other, on 192.0.2.0/24 and 2001:db8::/64.
-struct TwoHosts {
-    let lab: Lab
-    let a: NetworkNamespace
-    let b: NetworkNamespace
-
-    init(_ name: String) throws {
-        lab = try Lab(name)
-        a = try lab.namespace("a")
-        b = try lab.namespace("b")
-        try lab.link(a, "eth0", b, "eth0")
-        try a.addAddress("192.0.2.1/24", dev: "eth0")
-        try b.addAddress("192.0.2.2/24", dev: "eth0")
-        try a.addAddress("2001:db8::1/64", dev: "eth0")
-        try b.addAddress("2001:db8::2/64", dev: "eth0")
-    }
-}
 
 struct CaptureError: Error { let reason: String }
 
@@ -59,46 +41,6 @@ final class FrameCapture: Sendable {
     }
 }
 
-/// Collects what a stream yields, so a test can wait for one element after another without
-/// cancelling the stream (cancelling an AsyncStream's iteration ends it).
-actor Recorder<Element: Sendable> {
-    private(set) var seen: [Element] = []
-    private(set) var isFinished = false
-
-    init(_ stream: AsyncStream<Element>) {
-        Task { await self.consume(stream) }
-    }
-
-    private func consume(_ stream: AsyncStream<Element>) {
-        Task {
-            for await element in stream { self.append(element) }
-            self.finish()
-        }
-    }
-
-    private func append(_ element: Element) { seen.append(element) }
-    private func finish() { isFinished = true }
-
-    /// The first element that matches, waiting up to `seconds`.
-    func first(within seconds: Double = 3, where matches: @Sendable (Element) -> Bool) async -> Element? {
-        let deadline = Date().addingTimeInterval(seconds)
-        while true {
-            if let found = seen.first(where: matches) { return found }
-            if Date() > deadline { return nil }
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-    }
-}
-
-/// Polls `body` until it returns non-nil or `seconds` pass.
-func eventually<T>(within seconds: Double = 3, _ body: () async throws -> T?) async rethrows -> T? {
-    let deadline = Date().addingTimeInterval(seconds)
-    while true {
-        if let value = try await body() { return value }
-        if Date() > deadline { return nil }
-        try? await Task.sleep(for: .milliseconds(20))
-    }
-}
 
 extension NetworkNamespace {
     /// The link-layer address `ip neigh` shows for `address` on `dev`, nil when none.
