@@ -64,7 +64,7 @@ final class XDPIntake: Sendable {
     private let task: Task<Void, Never>
     private let wakeups: AsyncStream<Void>.Continuation
 
-    init(program: EntryProgram, directory: RunnerDirectory, logger: Logger) throws {
+    init(program: EntryProgram, directory: RunnerDirectory) throws {
         let (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         wakeups = continuation
         // Level-triggered readiness: after signalling, wait until the records were consumed.
@@ -87,7 +87,6 @@ final class XDPIntake: Sendable {
                 }
             }
         }
-        _ = logger
     }
 
     func stop() {

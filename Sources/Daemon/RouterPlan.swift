@@ -1,6 +1,7 @@
 // One vrrp_instance made ready to run: the state machine's configuration plus what the I/O side
 // needs (interface, source, peers, VIP assignments, GARP policy, notify scripts). Built from the
 // parsed config and the host's facts; a plan that cannot be built names the reason.
+import BPF
 import Config
 import Foundation
 import Netlink
@@ -38,6 +39,17 @@ struct RouterPlan: Sendable {
     var syncGroup: String?
 
     var family: IPFamily { configuration.family }
+
+    /// What the XDP stage checks adverts against, for this instance's VRID (the state-dependent
+    /// parts, master and Master_Down_Timer, are the runner's to add).
+    var receptionConfig: VRRPReceptionConfig {
+        var authentication = VRRPReceptionConfig.Authentication.none
+        if case .simplePassword(let password) = configuration.authentication {
+            authentication = .password(Array(password.field.prefix { $0 != 0 }))
+        }
+        return VRRPReceptionConfig(version: configuration.version.rawValue, authentication: authentication,
+                                   handledAdverts: .drop)
+    }
 }
 
 struct PlanError: Error, CustomStringConvertible {

@@ -17,7 +17,6 @@ public final class VRRPDaemon: Service, Sendable {
     public let options: DaemonOptions
     private let logger: Logger
     private let directory = RunnerDirectory()
-    private let state = DaemonState()
 
     public init(options: DaemonOptions, logger: Logger) {
         self.options = options
@@ -177,7 +176,7 @@ public final class VRRPDaemon: Service, Sendable {
         }
         directory.set(Array(generation.runners.values))
         if let program, generation.xdpIntake == nil, generation.runners.values.contains(where: { $0.reception.name == "xdp" }) {
-            generation.xdpIntake = try XDPIntake(program: program, directory: directory, logger: logger)
+            generation.xdpIntake = try XDPIntake(program: program, directory: directory)
         }
         for plan in plans {
             guard let runner = generation.runners[plan.name] else { continue }
@@ -232,14 +231,8 @@ public final class VRRPDaemon: Service, Sendable {
             try await program.enableVRRPReception(ifindex: ifindex)
             let key = VRRPReceptionKey(ifindex: ifindex, family: VRRPAddressFamily(plan.family),
                                        vrid: plan.configuration.virtualRouterID)
-            var authentication = VRRPReceptionConfig.Authentication.none
-            if case .simplePassword(let password) = plan.configuration.authentication {
-                authentication = .password(Array(password.field.prefix { $0 != 0 }))
-            }
             // Claim the VRID now; the runner keeps the rest (master, timer) in step with its state.
-            try await program.configureVRRP(key, VRRPReceptionConfig(
-                version: plan.configuration.version.rawValue, authentication: authentication,
-                isMaster: false, handledAdverts: .drop))
+            try await program.configureVRRP(key, plan.receptionConfig)
             logger.info("\(plan.interfaceName): VRRP reception in XDP", metadata: ["instance": "\(plan.name)"])
             return .xdp(program, key)
         } catch {
@@ -283,9 +276,6 @@ public enum DaemonError: Error, CustomStringConvertible {
         }
     }
 }
-
-/// Daemon-wide mutable state that outlives one generation (none yet beyond the directory).
-final class DaemonState: Sendable {}
 
 extension GlobalDefinitions {
     /// keepalived falls back to `default_interface` (eth0 unless set) for instances without one;

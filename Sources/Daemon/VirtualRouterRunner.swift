@@ -116,12 +116,7 @@ private struct RouterEngine {
         self.onStateChange = onStateChange
         router = try VirtualRouter(configuration: plan.configuration)
         timerIDs = Dictionary(uniqueKeysWithValues: VRRPTimer.allCases.map { ($0, TimerScheduler.shared.makeID()) })
-        var authentication = VRRPReceptionConfig.Authentication.none
-        if case .simplePassword(let password) = plan.configuration.authentication {
-            authentication = .password(Array(password.field.prefix { $0 != 0 }))
-        }
-        kernelBase = VRRPReceptionConfig(version: plan.configuration.version.rawValue,
-                                         authentication: authentication, handledAdverts: .drop)
+        kernelBase = plan.receptionConfig
         sender = try VRRPSender(family: InetAddress.Family(plan.family), ifindex: plan.ifindex)
         let hasIPv4 = plan.addresses.contains { $0.assignment.address.family == .ipv4 }
         let hasIPv6 = plan.addresses.contains { $0.assignment.address.family == .ipv6 }
@@ -135,7 +130,7 @@ private struct RouterEngine {
         case .event(let event):
             await apply(router.handle(event, at: now))
         case .packet(let packet):
-            receive(packet, now: now)
+            snapshot.update { $0.advertsReceived += 1 }
             let actions = validated(packet).map { router.handle($0, at: now) } ?? []
             await apply(actions)
         case .xdpWake(let record, let reasons):
@@ -208,10 +203,6 @@ private struct RouterEngine {
     }
 
     // MARK: receiving
-
-    private func receive(_ packet: ReceivedVRRPPacket, now: MonotonicInstant) {
-        snapshot.update { $0.advertsReceived += 1 }
-    }
 
     private func validated(_ packet: ReceivedVRRPPacket) -> VRRPEvent? {
         guard let source = VRRP.IPAddress(packet.source), let destination = VRRP.IPAddress(packet.destination),
@@ -348,8 +339,6 @@ private struct RouterEngine {
         refresh?.cancel()
         refresh = nil
         if to == .master, let interval = plan.announcements.refreshInterval {
-            let queue = self.queue
-            _ = queue
             let plan = self.plan
             let arp = self.arp, na = self.neighborAdvertiser
             refresh = Task {
