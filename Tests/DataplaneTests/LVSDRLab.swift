@@ -116,7 +116,9 @@ struct LVSDRLab {
     // MARK: the client
 
     /// `count` short HTTP/1.0 connections to the VIP from source ports `firstPort`...; the answer
-    /// (the real's name, or "error:...") for each port.
+    /// (the real's name, or "error:...") for each port. Keep `firstPort` + `count` below 32768,
+    /// the start of the ephemeral range: a keep-alive connection opened meanwhile takes an
+    /// ephemeral port, and binding that same port again fails (EADDRINUSE).
     func requests(_ count: Int, fromPort firstPort: Int) throws -> [Int: String] {
         let output = try client.run("python3", scripts.appendingPathComponent("load.py").path, LVSDRLab.vip, "80",
                                     "\(count)", "\(firstPort)").output

@@ -101,7 +101,7 @@ struct LVSDRLabTests {
         let restarted = try lab.attach(config: configuration(drained))
         #expect(restarted.output.contains("already attached") || restarted.output.contains("attached in"))
         for _ in 0..<3 { #expect(try connection.request() == held) }
-        let third = try lab.requests(300, fromPort: 40000)
+        let third = try lab.requests(300, fromPort: 24000)
         #expect(third.values.allSatisfy { $0.hasPrefix("rs") && $0 != held }, "\(Set(third.values))")
 
         let status = try lab.xdpha(["status", "--services", "--iface", "ens33", "--pin-dir", lab.pins]).output
@@ -116,7 +116,7 @@ struct LVSDRLabTests {
         let detached = try lab.xdpha(["detach", "ens33", "--unpin", "--pin-dir", lab.pins]).output
         #expect(detached.contains("XDP program detached"), "\(detached)")
         // Not steered any more: the director itself holds the VIP and nothing listens there.
-        let after = try lab.requests(3, fromPort: 45000)
+        let after = try lab.requests(3, fromPort: 25000)
         #expect(after.values.allSatisfy { $0.hasPrefix("error") }, "\(after)")
     }
 }
