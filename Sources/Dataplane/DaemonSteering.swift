@@ -8,7 +8,9 @@ import Config
 import Logging
 import Netlink
 
-public actor DaemonSteering {
+public actor DaemonSteering: DataPath {
+    public nonisolated let name = "xdp"
+
     private let program: EntryProgram?
     private let objectPath: String?
     private let logger: Logger
@@ -22,17 +24,22 @@ public actor DaemonSteering {
 
     /// Programs `config`'s virtual servers (at start and on each reload). Throws, leaving the
     /// running state, when one cannot be served.
-    public func apply(_ config: KeepalivedConfig) async throws {
-        if controller == nil {
-            guard !config.virtualServers.isEmpty else { return }
+    @discardableResult
+    public func apply(_ config: KeepalivedConfig) async throws -> DataPathReport {
+        let report: DRApplyReport
+        if let controller {
+            report = try await controller.reload(config: config)
+        } else {
+            guard !config.virtualServers.isEmpty else { return DataPathReport(path: name, summary: "no virtual servers") }
             let options = DRControllerOptions(pinDirectory: program == nil ? PinDirectory() : nil, objectPath: objectPath)
             let made = try DRController(options: options, resolver: NetlinkRealLinks(netlink: try RouteNetlink()),
                                         program: program, logger: logger)
             controller = made
-            log(try await made.start(config: config))
-        } else if let controller {
-            log(try await controller.reload(config: config))
+            report = try await made.start(config: config)
         }
+        log(report)
+        return DataPathReport(path: name, summary: "\(report.services.count) services, \(report.reals.count) reals, \(report.unresolved.count) unresolved",
+                              notes: report.notes, warnings: report.warnings)
     }
 
     /// Stops following the neighbour table; forwarding goes on as programmed.
