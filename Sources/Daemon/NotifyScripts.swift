@@ -4,11 +4,15 @@
 import Config
 import Foundation
 import Logging
+import VRRP
 
 actor NotifyScriptQueue {
     private var tail: Task<Void, Never>?
     private let logger: Logger
     private let timeout: Duration
+    /// notify_fifo and vrrp_notify_fifo, written before the scripts are queued.
+    private var fifos: [NotifyFIFO] = []
+    private var fifoSettings: [NotifyScript?] = []
 
     init(logger: Logger, timeout: Duration = .seconds(30)) {
         self.logger = logger
@@ -19,6 +23,8 @@ actor NotifyScriptQueue {
     /// `notify` gets "INSTANCE" (or "GROUP"), the name, the new state and the priority appended.
     func transition(of name: String, kind: String = "INSTANCE", to state: String, priority: Int,
                     scripts: StateNotifications) {
+        let line = NotifyFIFO.line(kind: kind, name: name, state: state, priority: priority)
+        for fifo in fifos { fifo.write(line) }
         let specific: NotifyScript?
         switch state {
         case "MASTER": specific = scripts.master
@@ -31,6 +37,29 @@ actor NotifyScriptQueue {
         if let any = scripts.any {
             enqueue(any.command + " \(kind) \(shellQuote(name)) \(state) \(priority)")
         }
+    }
+
+    /// Opens the configuration's notify_fifo and vrrp_notify_fifo (at start and on reload; the
+    /// same settings keep the open FIFOs and their reader scripts). One that cannot be opened
+    /// is logged and left out: events still reach the notify scripts.
+    func useFIFOs(of global: GlobalDefinitions) {
+        let settings = [global.notifyFIFO, global.notifyFIFOScript, global.vrrpNotifyFIFO, global.vrrpNotifyFIFOScript]
+        guard settings != fifoSettings else { return }
+        closeFIFOs()
+        fifoSettings = settings
+        for (fifo, script) in [(global.notifyFIFO, global.notifyFIFOScript), (global.vrrpNotifyFIFO, global.vrrpNotifyFIFOScript)] {
+            guard let fifo else { continue }
+            do {
+                fifos.append(try NotifyFIFO(path: fifo.command, script: script, logger: logger))
+            } catch {
+                logger.error("notify FIFO not used: \(error)")
+            }
+        }
+    }
+
+    func closeFIFOs() {
+        for fifo in fifos { fifo.close() }
+        fifos.removeAll()
     }
 
     /// Waits until every script queued so far has finished.
@@ -71,5 +100,17 @@ actor NotifyScriptQueue {
 
     private func shellQuote(_ text: String) -> String {
         "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}
+
+extension VRRPState {
+    /// The state as notify scripts and FIFOs name it (keepalived's words).
+    var notifyName: String {
+        switch self {
+        case .master: return "MASTER"
+        case .backup: return "BACKUP"
+        case .fault: return "FAULT"
+        case .initialize: return "STOP"
+        }
     }
 }

@@ -17,6 +17,7 @@ public final class VRRPDaemon: Service, Sendable {
     public let options: DaemonOptions
     private let logger: Logger
     private let directory = RunnerDirectory()
+    private let syncGroupStates = SyncGroupStates()
 
     public init(options: DaemonOptions, logger: Logger) {
         self.options = options
@@ -46,6 +47,8 @@ public final class VRRPDaemon: Service, Sendable {
         let config = try loadConfig()
         let netlink = try RouteNetlink()
         let notify = NotifyScriptQueue(logger: logger)
+        await notify.useFIFOs(of: config.global)
+        let trackers = VRRPTrackers(directory: directory, logger: logger)
         let monitor = try LinkMonitor()
         let program = try loadProgramIfWanted()
         // virtual_server blocks: DR steering on the same entry program (Sources/Dataplane).
@@ -54,6 +57,7 @@ public final class VRRPDaemon: Service, Sendable {
 
         try await withThrowingTaskGroup(of: Void.self) { group in
             var generation = try await start(config, netlink: netlink, notify: notify, program: program, group: &group)
+            await trackers.apply(config)
 
             group.addTask { [directory, logger] in
                 for await event in monitor.events {
@@ -70,13 +74,18 @@ public final class VRRPDaemon: Service, Sendable {
                     try await steering.apply(newConfig)
                     generation = try await reload(generation, to: newConfig, netlink: netlink, notify: notify,
                                                   program: program, group: &group)
+                    await notify.useFIFOs(of: newConfig.global)
+                    await trackers.apply(newConfig)
                 } catch {
                     logger.error("reload refused, the running configuration stays: \(error)")
                 }
             }
 
             logger.notice("stopping: priority 0 adverts, addresses removed")
+            await trackers.stop()
             await generation.stop(keeping: [])
+            await notify.drain()
+            await notify.closeFIFOs()
             await steering.stop()   // forwarding stays as programmed
             monitor.stop()
             if let program { await detachAll(program, generation.attached) }
@@ -135,6 +144,7 @@ public final class VRRPDaemon: Service, Sendable {
     private func add(_ instances: [VRRPInstance], of config: KeepalivedConfig, to generation: inout Generation,
                      netlink: RouteNetlink, notify: NotifyScriptQueue, program: EntryProgram?,
                      group: inout ThrowingTaskGroup<Void, Error>) async throws {
+        syncGroupStates.configure(config.vrrpSyncGroups)
         var plans: [RouterPlan] = []
         for instance in instances {
             guard let interfaceName = instance.interface ?? config.global.defaultInterfaceIfSet else {
@@ -153,15 +163,22 @@ public final class VRRPDaemon: Service, Sendable {
             } catch {
                 throw DaemonError.plan("\(error)")
             }
-            plan.syncGroup = config.vrrpSyncGroups.first { $0.members.contains(instance.name) }?.name
+            if let group = config.vrrpSyncGroups.first(where: { $0.members.contains(instance.name) }) {
+                plan.syncGroup = group.name
+                // A group's tracked interfaces count for every member; their weights only with
+                // sync_group_tracking_weight (keepalived), otherwise down means FAULT.
+                for tracker in group.trackInterfaces where plan.trackedInterfaces[tracker.name] == nil {
+                    plan.trackedInterfaces[tracker.name] = group.syncGroupTrackingWeight ? tracker.weight ?? 0 : 0
+                }
+            }
             plans.append(plan)
         }
 
         for plan in plans {
             let reception = await receptionPath(for: plan, program: program, generation: &generation)
-            let syncGroups = SyncGroupRelay(directory: directory)
+            let syncGroups = SyncGroupRelay(directory: directory, groups: syncGroupStates, notify: notify)
             let runner = VirtualRouterRunner(plan: plan, reception: reception,
-                                             onStateChange: { name, state, reason in syncGroups.changed(name, to: state, reason: reason) })
+                                             onStateChange: { name, state, reason in await syncGroups.changed(name, to: state, reason: reason) })
             generation.runners[plan.name] = runner
             if let instance = instances.first(where: { $0.name == plan.name }) {
                 generation.fingerprints[plan.name] = Self.fingerprint(instance)
