@@ -1,4 +1,4 @@
-// Which vrrp_scripts and track_files each vrrp_instance watches, and with what weight: the
+// Which vrrp_scripts, track_files and vrrp_track_processes each vrrp_instance watches, and with what weight: the
 // instance's own track_script / track_file entries, plus those of its vrrp_sync_group. Pure: built
 // from the parsed configuration, tested without running anything.
 //
@@ -13,6 +13,7 @@ struct TrackerWatch: Sendable, Hashable {
     enum Source: Sendable, Hashable {
         case script(String)
         case file(String)
+        case process(String)
     }
 
     let source: Source
@@ -24,10 +25,12 @@ struct TrackerWatch: Sendable, Hashable {
         switch source {
         case .script(let name): return "script \(name)"
         case .file(let name): return "file \(name)"
+        case .process(let name): return "process \(name)"
         }
     }
 
     /// What this watch makes of the tracked object's state, as the state machine takes it.
+    /// Scripts and processes are up or down; the rule is the same.
     func status(scriptUp: Bool) -> TrackerStatus {
         Self.status(trackerName, TrackerEffect.of(isUp: scriptUp, weight: weight, reverse: reverse))
     }
@@ -53,8 +56,10 @@ enum TrackerWatches {
     static func plan(_ config: KeepalivedConfig) -> [String: [TrackerWatch]] {
         let scripts = Dictionary(config.vrrpScripts.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let files = Dictionary(config.trackFiles.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let processes = Dictionary(config.trackProcesses.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
 
-        func watches(scripts entries: [Tracker], files fileEntries: [Tracker], groupWeights: Bool?) -> [TrackerWatch] {
+        func watches(scripts entries: [Tracker], files fileEntries: [Tracker], processes processEntries: [Tracker],
+                     groupWeights: Bool?) -> [TrackerWatch] {
             var result: [TrackerWatch] = []
             for entry in entries {
                 guard let script = scripts[entry.name] else { continue }
@@ -66,15 +71,22 @@ enum TrackerWatches {
                 let weight = groupWeights == false ? 0 : entry.weight ?? file.weight
                 result.append(TrackerWatch(source: .file(entry.name), weight: weight, reverse: entry.weight == nil ? file.reverse : entry.reverse))
             }
+            for entry in processEntries {
+                guard let process = processes[entry.name] else { continue }
+                let weight = groupWeights == false ? 0 : entry.weight ?? process.weight
+                result.append(TrackerWatch(source: .process(entry.name), weight: weight,
+                                           reverse: entry.weight == nil ? process.reverse : entry.reverse))
+            }
             return result
         }
 
         var plan: [String: [TrackerWatch]] = [:]
         for instance in config.vrrpInstances {
-            var list = watches(scripts: instance.trackScripts, files: instance.trackFiles, groupWeights: nil)
+            var list = watches(scripts: instance.trackScripts, files: instance.trackFiles,
+                               processes: instance.trackProcesses, groupWeights: nil)
             for group in config.vrrpSyncGroups where group.members.contains(instance.name) {
                 for watch in watches(scripts: group.trackScripts, files: group.trackFiles,
-                                     groupWeights: group.syncGroupTrackingWeight)
+                                     processes: group.trackProcesses, groupWeights: group.syncGroupTrackingWeight)
                 where !list.contains(where: { $0.source == watch.source }) {
                     list.append(watch)
                 }

@@ -1,4 +1,4 @@
-// Runs the vrrp_scripts and follows the track_files that vrrp_instances watch, and tells each
+// Runs the vrrp_scripts and follows the track_files and vrrp_track_processes that vrrp_instances watch, and tells each
 // instance's runner when what it watches changes. The rules (rise/fall, weights, reverse, what
 // a file's value means) are pure and live elsewhere (ScriptTracker, TrackerEffect,
 // TrackerWatches); this actor only owns the loops and the delivery.
@@ -17,6 +17,7 @@ actor VRRPTrackers {
     private var watches: [String: [TrackerWatch]] = [:]
     private var scripts: [String: ScriptState] = [:]
     private var files: [String: FileState] = [:]
+    private var processes: [String: ProcessTrackerState] = [:]
     private var loops: [Task<Void, Never>] = []
 
     private struct ScriptState {
@@ -45,6 +46,7 @@ actor VRRPTrackers {
         watches = TrackerWatches.plan(config)
         let wantedScripts = Set(watches.values.flatMap { $0 }.compactMap { if case .script(let name) = $0.source { name } else { nil } })
         let wantedFiles = Set(watches.values.flatMap { $0 }.compactMap { if case .file(let name) = $0.source { name } else { nil } })
+        let wantedProcesses = Set(watches.values.flatMap { $0 }.compactMap { if case .process(let name) = $0.source { name } else { nil } })
 
         var keptScripts: [String: ScriptState] = [:]
         for script in config.vrrpScripts where wantedScripts.contains(script.name) {
@@ -68,6 +70,19 @@ actor VRRPTrackers {
         }
         files = keptFiles
 
+        var keptProcesses: [String: ProcessTrackerState] = [:]
+        let table = wantedProcesses.isEmpty ? [] : ProcessTable.scan()
+        for definition in config.trackProcesses where wantedProcesses.contains(definition.name) {
+            let matcher = ProcessMatcher(definition: definition)
+            if let known = processes[definition.name], known.matcher == matcher {
+                keptProcesses[definition.name] = known
+            } else {
+                // The first look decides at once; the delays are for changes after it.
+                keptProcesses[definition.name] = ProcessTrackerState(matcher, isUp: matcher.isUp(count: table.filter(matcher.matches).count))
+            }
+        }
+        processes = keptProcesses
+
         let runner = ScriptRunner(policy: ScriptPolicy(defaultUser: config.global.scriptUser?.user,
                                                        defaultGroup: config.global.scriptUser?.group,
                                                        enforceSecurity: config.global.enableScriptSecurity))
@@ -77,6 +92,9 @@ actor VRRPTrackers {
         }
         if !files.isEmpty {
             loops.append(Task { [weak self] in await self?.followFiles() })
+        }
+        if !processes.isEmpty {
+            loops.append(Task { [weak self] in await self?.followProcesses() })
         }
         deliverAll()
     }
@@ -118,6 +136,27 @@ actor VRRPTrackers {
         while !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(100))
             await rereadFiles()
+        }
+    }
+
+    private nonisolated func followProcesses() async {
+        let started = ContinuousClock.now
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(500))
+            let table = ProcessTable.scan()
+            let elapsed = ContinuousClock.now - started
+            await countProcesses(table, at: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        }
+    }
+
+    private func countProcesses(_ table: [ProcessTable.Entry], at now: Double) {
+        for (name, var state) in processes {
+            let count = table.filter(state.matcher.matches).count
+            let changed = state.observe(count: count, at: now)
+            processes[name] = state
+            guard changed else { continue }
+            logger.notice("vrrp_track_process \(name): \(count) running, now \(state.isUp ? "up" : "down")")
+            deliver(.process(name))
         }
     }
 
@@ -168,6 +207,9 @@ actor VRRPTrackers {
         case .file(let name):
             guard let state = files[name] else { return nil }
             return watch.status(fileValue: state.value)
+        case .process(let name):
+            guard let state = processes[name] else { return nil }
+            return watch.status(scriptUp: state.isUp)
         }
     }
 }

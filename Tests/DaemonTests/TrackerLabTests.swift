@@ -30,7 +30,7 @@ struct TrackerLabTests {
         try lab.startKeepalived(1, config: InstanceConfig(priority: 120, version: 3, advertInterval: "0.1").text)
         #expect(await lab.waitForSoleHolder(0, of: Self.vip, within: .seconds(5)), "\(lab.log(0))")
 
-        FileManager.default.createFile(atPath: flag, contents: nil)
+        _ = FileManager.default.createFile(atPath: flag, contents: nil)
         #expect(await lab.waitUntil(.seconds(4)) { lab.status(0)?.instances.first?.effectivePriority == 90 },
                 "150 - 60 while the script fails: \(String(describing: lab.status(0)?.instances.first))")
         #expect(await lab.waitForSoleHolder(1, of: Self.vip, within: .seconds(3)), "keepalived (120) preempts: \(lab.log(1))")
@@ -94,7 +94,7 @@ struct TrackerLabTests {
         try "0\n".write(toFile: value, atomically: true, encoding: .utf8)
         #expect(await lab.waitUntil(.seconds(2)) { lab.status(0)?.instances.first?.effectivePriority == 150 })
 
-        FileManager.default.createFile(atPath: hard, contents: nil)
+        _ = FileManager.default.createFile(atPath: hard, contents: nil)
         #expect(await lab.waitUntil(.seconds(4)) { lab.status(0)?.instances.first?.state == "FAULT" })
         #expect(!lab.holdsAddress(0, Self.vip), "a FAULT instance holds no VIP")
         try FileManager.default.removeItem(atPath: hard)
@@ -112,5 +112,36 @@ struct TrackerLabTests {
         #expect(lines(fifoLog).allSatisfy { $0.hasPrefix("INSTANCE \"VI_1\" ") }, "\(lines(fifoLog))")
         let fault = try #require(fifoStates.firstIndex(of: "FAULT"), "\(fifoStates)")
         #expect(fifoStates[..<fault].last == "MASTER" && fifoStates.last == "MASTER", "\(fifoStates)")
+    }
+
+    @Test("vrrp_track_process: FAULT while the tracked process is missing, MASTER while it runs")
+    func trackProcess() async throws {
+        let lab = try VRRPInteropLab("vproc", routers: 1)
+        defer { lab.tearDown() }
+        // An argument no other process on this machine has, so that only ours matches.
+        let marker = "\(31_000 + Int(getpid()) % 1000).5"
+        let config = """
+            vrrp_track_process sleeper {
+                process sleep \(marker)
+                weight 0
+                delay 0.5
+            }
+
+            """ + InstanceConfig(priority: 150, version: 3, advertInterval: "0.1").text
+                .replacingOccurrences(of: "    virtual_ipaddress {",
+                                      with: "    track_process {\n        sleeper\n    }\n    virtual_ipaddress {")
+        try lab.startXDPHA(0, config: config)
+        #expect(await lab.waitUntil(.seconds(3)) { lab.status(0)?.instances.first?.state == "FAULT" }, "\(lab.log(0))")
+        #expect(!lab.holdsAddress(0, Self.vip))
+
+        let sleeper = Process()
+        sleeper.executableURL = URL(fileURLWithPath: "/bin/sleep")
+        sleeper.arguments = [marker]
+        try sleeper.run()
+        defer { if sleeper.isRunning { kill(sleeper.processIdentifier, SIGKILL) } }
+        #expect(await lab.waitForSoleHolder(0, of: Self.vip, within: .seconds(4)), "\(lab.log(0))")
+
+        kill(sleeper.processIdentifier, SIGKILL)
+        #expect(await lab.waitUntil(.seconds(3)) { lab.status(0)?.instances.first?.state == "FAULT" }, "\(lab.log(0))")
     }
 }

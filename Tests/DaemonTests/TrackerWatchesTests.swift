@@ -122,3 +122,71 @@ extension TrackerStatus {
     /// What the tracker adds to the priority now (the state machine's own rule, restated).
     var priorityEffect: Int { weight > 0 && isUp || weight < 0 && !isUp ? weight : 0 }
 }
+
+@Suite struct ProcessTrackingTests {
+    private func matcher(_ process: String, _ parameters: [String] = [], _ match: TrackProcess.ParameterMatch = .exact,
+                         fullCommand: Bool = false, quorum: Int = 1, quorumMax: Int? = nil,
+                         forkDelay: Double = 0, terminateDelay: Double = 0) -> ProcessMatcher {
+        var definition = TrackProcess(name: "p")
+        definition.process = process
+        definition.parameters = parameters
+        definition.parameterMatch = match
+        definition.fullCommand = fullCommand
+        definition.quorum = quorum
+        definition.quorumMax = quorumMax
+        definition.forkDelay = forkDelay
+        definition.terminateDelay = terminateDelay
+        return ProcessMatcher(definition: definition)
+    }
+
+    private let nginx = ProcessTable.Entry(name: "nginx", arguments: ["/usr/sbin/nginx", "-g", "daemon off;"])
+    private let longName = ProcessTable.Entry(name: "haproxy-wrapper", arguments: ["/opt/bin/haproxy-wrapperd", "-f", "x.cfg"])
+
+    @Test("the name is the process's comm (cut to 15 bytes), or argv[0] with full_command")
+    func names() {
+        #expect(matcher("nginx").matches(nginx))
+        #expect(!matcher("nginx2").matches(nginx))
+        #expect(matcher("haproxy-wrapperd").matches(longName), "comm holds only 15 bytes")
+        #expect(!matcher("nginx", fullCommand: true).matches(nginx))
+        #expect(matcher("/usr/sbin/nginx", fullCommand: true).matches(nginx))
+    }
+
+    @Test("parameters match exactly, as a prefix (initial), or with the last one a prefix (partial)")
+    func parameters() {
+        #expect(matcher("nginx", ["-g", "daemon off;"]).matches(nginx))
+        #expect(!matcher("nginx", ["-g"]).matches(nginx))
+        #expect(matcher("nginx", ["-g"], .initial).matches(nginx))
+        #expect(!matcher("nginx", ["-g", "daemon"], .initial).matches(nginx))
+        #expect(matcher("nginx", ["-g", "daemon"], .partial).matches(nginx))
+        #expect(!matcher("nginx", ["-x", "daemon"], .partial).matches(nginx))
+    }
+
+    @Test("up while quorum <= count <= quorum_max")
+    func quorum() {
+        let ranged = matcher("w", quorum: 2, quorumMax: 3)
+        #expect(!ranged.isUp(count: 1) && ranged.isUp(count: 2) && ranged.isUp(count: 3) && !ranged.isUp(count: 4))
+        #expect(matcher("w").isUp(count: 1) && !matcher("w").isUp(count: 0))
+    }
+
+    @Test("fork_delay and terminate_delay: a new verdict counts once it has lasted that long")
+    func delays() {
+        var state = ProcessTrackerState(matcher("w", forkDelay: 2, terminateDelay: 1), isUp: false)
+        // Each observation is (count, time) -> changed?
+        let steps: [(Int, Double, Bool)] = [(1, 0, false), (1, 1.5, false), (1, 2, true),
+                                            (0, 3, false), (1, 3.5, false), (0, 4, false), (0, 5, true)]
+        var changes: [Bool] = []
+        var states: [Bool] = []
+        for (count, time, _) in steps {
+            changes.append(state.observe(count: count, at: time))
+            states.append(state.isUp)
+        }
+        #expect(changes == steps.map(\.2), "up only after fork_delay; the process coming back forgets a pending down")
+        #expect(states == [false, false, true, true, true, true, false])
+    }
+
+    @Test("a scan of this machine's /proc finds this test process by its argv[0]")
+    func scanFindsUs() {
+        let me = CommandLine.arguments[0]
+        #expect(ProcessTable.scan().contains { $0.arguments.first == me })
+    }
+}
