@@ -54,6 +54,14 @@ enum StatusTable {
                               "\(instance.advertsReceived)", rejected.isEmpty ? "0" : rejected]))
             lines.append("    VIPs: " + instance.virtualAddresses.joined(separator: " "))
         }
+        for service in status.services ?? [] {
+            let quorum = service.quorumUp ? "quorum up" : "quorum lost" + (service.sorryServerEngaged ? ", sorry server in" : "")
+            lines.append("")
+            lines.append("VIRTUAL SERVER \(service.name)  \(quorum)")
+            for real in service.reals {
+                lines.append("    -> \(real.endpoint)  \(real.state)  weight \(real.weight)  \(real.checkers) checker\(real.checkers == 1 ? "" : "s")")
+            }
+        }
         return lines.joined(separator: "\n")
     }
 
