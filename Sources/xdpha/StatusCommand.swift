@@ -43,8 +43,11 @@ struct StatusCommand: AsyncParsableCommand {
 
 enum StatusTable {
     static func render(_ status: DaemonStatus) -> String {
-        var lines = ["xdpha pid \(status.pid), config \(status.configFile)", ""]
-        lines.append(row(["INSTANCE", "IFACE", "VRID", "STATE", "PRIO", "EFF", "MASTER SEEN", "RX", "SENT", "RECV", "REJECTED"]))
+        var lines = ["xdpha pid \(status.pid), config \(status.configFile)"]
+        // A daemon that only balances has no VRRP table to show.
+        if !status.instances.isEmpty || (status.services ?? []).isEmpty {
+            lines += ["", row(["INSTANCE", "IFACE", "VRID", "STATE", "PRIO", "EFF", "MASTER SEEN", "RX", "SENT", "RECV", "REJECTED"])]
+        }
         for instance in status.instances {
             let rejected = instance.advertsRejected.sorted { $0.key < $1.key }
                 .map { "\($0.key)=\($0.value)" }.joined(separator: ",")
