@@ -101,7 +101,9 @@ let package = Package(
 
         .testTarget(name: "VRRPTests", dependencies: ["VRRP"], resources: [.copy("Golden")]),
         .testTarget(name: "ConfigTests", dependencies: ["Config"], resources: [.copy("Corpus")]),
-        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "NetLab"]),
+        .testTarget(name: "DaemonTests", dependencies: [
+            "Daemon", "NetLab", "Config", "Dataplane", .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "NetLab"]),
         .testTarget(name: "VRRPIOTests", dependencies: ["VRRPIO", "Netlink", "NetLab", "CLinux"]),
         .testTarget(name: "BPFTests", dependencies: ["BPF", "NetLab", "CXDPHA", "Balancer", "Dataplane"]),

@@ -78,7 +78,9 @@ struct HealthCheckScene {
             shown = lines.count
         }
         guard await waitUntil(.seconds(10), { held() == Set(reals) }) else {
-            throw DemoError("dir2 did not program the three reals:\n" + ((try? String(contentsOf: log, encoding: .utf8)) ?? ""))
+            let status = (try? Command.run(["nsenter", "--net=/run/netns/\(director.name)", binary.path, "status", "--services",
+                                            "--pin-dir", pins], check: false).output) ?? ""
+            throw DemoError("dir2 did not program the three reals:\n" + ((try? String(contentsOf: log, encoding: .utf8)) ?? "") + status)
         }
         showLog()
 
@@ -95,7 +97,8 @@ struct HealthCheckScene {
         print("-- the client sends 60 new connections per line; all three reals answer")
         for _ in 0..<3 { try batch() }
         print("-- rs3's HTTP service stops (its responder is killed); the checker notices on its next check")
-        stop(responders[2])
+        kill(responders[2].processIdentifier, SIGKILL)
+        responders[2].waitUntilExit()
         let stoppedAt = Date()
         var removedAfter: Double?
         for _ in 0..<12 {
@@ -150,7 +153,7 @@ struct HealthCheckScene {
         var held = Set<String>()
         for line in output.split(separator: "\n") {
             let words = line.split(separator: " ")
-            guard words.count >= 4, words[0] == "->", words[3] != "0" else { continue }
+            guard words.count >= 4, words[0] == "->", let weight = Int(words[3]), weight > 0 else { continue }
             held.insert(String(words[1].split(separator: ":")[0]))
         }
         return held
