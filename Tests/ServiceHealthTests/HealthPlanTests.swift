@@ -188,6 +188,32 @@ let site = """
         }
     }
 
+    @Test func fileCheckReadsItsTrackFileWithTheCheckersWeightOverTheBlocks() throws {
+        let plan = try HealthPlan(loaded("""
+            track_file maintenance {
+                file /run/maintenance
+                weight 5 reverse
+            }
+            virtual_server 192.0.2.50 80 {
+                lvs_sched rr
+                lb_kind DR
+                protocol TCP
+                real_server 192.0.2.11 80 {
+                    FILE_CHECK {
+                        track_file maintenance
+                    }
+                    FILE_CHECK {
+                        track_file maintenance
+                        weight -3
+                    }
+                }
+            }
+            """))
+        let checkers = plan.services[0].reals[0].checkers
+        #expect(checkers[0].kind == .file(FileCheckOptions(path: "/run/maintenance", weight: 5, reverse: true)))
+        #expect(checkers[1].kind == .file(FileCheckOptions(path: "/run/maintenance", weight: -3, reverse: false)))
+    }
+
     @Test func identicalVirtualServerBlocksGetDistinctNames() {
         let config = loaded("""
             virtual_server 192.0.2.50 80 {
