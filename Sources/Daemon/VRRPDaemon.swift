@@ -18,10 +18,13 @@ public final class VRRPDaemon: Service, Sendable {
     private let logger: Logger
     private let directory = RunnerDirectory()
     private let syncGroupStates = SyncGroupStates()
+    /// Real-server health checks and the data path they drive (virtual_server blocks).
+    private let services: ServiceSupervisor
 
     public init(options: DaemonOptions, logger: Logger) {
         self.options = options
         self.logger = logger
+        self.services = ServiceSupervisor(logger: logger)
     }
 
     /// The current status of every instance, for the control socket.
@@ -29,7 +32,8 @@ public final class VRRPDaemon: Service, Sendable {
         var instances: [RouterStatus] = []
         for runner in directory.all { instances.append(await runner.status) }
         return DaemonStatus(pid: getpid(), configFile: options.configPath,
-                            instances: instances.sorted { $0.name < $1.name })
+                            instances: instances.sorted { $0.name < $1.name },
+                            services: await services.status())
     }
 
     /// Loads and checks the configuration; diagnostics of a bad one are logged and thrown.
@@ -51,9 +55,10 @@ public final class VRRPDaemon: Service, Sendable {
         let trackers = VRRPTrackers(directory: directory, logger: logger)
         let monitor = try LinkMonitor()
         let program = try loadProgramIfWanted()
-        // virtual_server blocks: DR steering on the same entry program (Sources/Dataplane).
+        // virtual_server blocks: DR steering on the same entry program (Sources/Dataplane), holding
+        // the real servers the health checks keep in service (ServiceSupervisor).
         let steering = DaemonSteering(program: program, objectPath: options.bpfObjectPath, logger: logger)
-        try await steering.apply(config)
+        try await services.start(config, on: steering)
 
         try await withThrowingTaskGroup(of: Void.self) { group in
             var generation = try await start(config, netlink: netlink, notify: notify, program: program, group: &group)
@@ -70,8 +75,9 @@ public final class VRRPDaemon: Service, Sendable {
                 logger.notice("SIGHUP: reloading \(options.configPath)")
                 do {
                     let newConfig = try loadConfig()
-                    // Steering first: a configuration it refuses changes nothing, VRRP included.
-                    try await steering.apply(newConfig)
+                    // Services first: a configuration the checkers or the data path refuse changes
+                    // nothing, VRRP included.
+                    try await services.reload(newConfig)
                     generation = try await reload(generation, to: newConfig, netlink: netlink, notify: notify,
                                                   program: program, group: &group)
                     await notify.useFIFOs(of: newConfig.global)
@@ -86,7 +92,7 @@ public final class VRRPDaemon: Service, Sendable {
             await generation.stop(keeping: [])
             await notify.drain()
             await notify.closeFIFOs()
-            await steering.stop()   // forwarding stays as programmed
+            await services.stop()   // checkers end; forwarding stays as programmed
             monitor.stop()
             if let program { await detachAll(program, generation.attached) }
             group.cancelAll()
