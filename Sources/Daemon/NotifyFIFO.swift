@@ -70,3 +70,56 @@ struct NotifyFIFOError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
 }
+
+/// The daemon's three FIFOs: notify_fifo gets every event, vrrp_notify_fifo the VRRP ones,
+/// lvs_notify_fifo the real and virtual server ones. Reconfigured on reload; unchanged settings
+/// keep the open FIFOs and their reader scripts. One that cannot be opened is logged and left
+/// out: the events still reach the notify scripts and the log.
+final class NotifyFIFOs: @unchecked Sendable {
+    private enum Role { case all, vrrp, lvs }
+    private let logger: Logger
+    private let lock = NSLock()
+    private var open: [(Role, NotifyFIFO)] = []
+    private var settings: [NotifyScript?] = []
+
+    init(logger: Logger) { self.logger = logger }
+
+    func configure(_ global: GlobalDefinitions) {
+        let wanted = [global.notifyFIFO, global.notifyFIFOScript, global.vrrpNotifyFIFO, global.vrrpNotifyFIFOScript,
+                      global.lvsNotifyFIFO, global.lvsNotifyFIFOScript]
+        lock.withLock {
+            guard wanted != settings else { return }
+            for (_, fifo) in open { fifo.close() }
+            open.removeAll()
+            settings = wanted
+            let roles: [(Role, NotifyScript?, NotifyScript?)] = [(.all, global.notifyFIFO, global.notifyFIFOScript),
+                                                                 (.vrrp, global.vrrpNotifyFIFO, global.vrrpNotifyFIFOScript),
+                                                                 (.lvs, global.lvsNotifyFIFO, global.lvsNotifyFIFOScript)]
+            for (role, fifo, script) in roles {
+                guard let fifo else { continue }
+                do {
+                    open.append((role, try NotifyFIFO(path: fifo.command, script: script, logger: logger)))
+                } catch {
+                    logger.error("notify FIFO not used: \(error)")
+                }
+            }
+        }
+    }
+
+    func vrrp(_ line: String) { write(line, to: .vrrp) }
+    func lvs(_ line: String) { write(line, to: .lvs) }
+
+    func close() {
+        lock.withLock {
+            for (_, fifo) in open { fifo.close() }
+            open.removeAll()
+            settings = []
+        }
+    }
+
+    private func write(_ line: String, to role: Role) {
+        lock.withLock {
+            for (candidate, fifo) in open where candidate == .all || candidate == role { fifo.write(line) }
+        }
+    }
+}

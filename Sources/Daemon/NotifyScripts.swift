@@ -10,12 +10,13 @@ actor NotifyScriptQueue {
     private var tail: Task<Void, Never>?
     private let logger: Logger
     private let timeout: Duration
-    /// notify_fifo and vrrp_notify_fifo, written before the scripts are queued.
-    private var fifos: [NotifyFIFO] = []
-    private var fifoSettings: [NotifyScript?] = []
+    /// notify_fifo and vrrp_notify_fifo, written before the scripts are queued; shared with
+    /// the health checks (notify_fifo and lvs_notify_fifo).
+    let fifos: NotifyFIFOs
 
     init(logger: Logger, timeout: Duration = .seconds(30)) {
         self.logger = logger
+        self.fifos = NotifyFIFOs(logger: logger)
         self.timeout = timeout
     }
 
@@ -24,7 +25,7 @@ actor NotifyScriptQueue {
     func transition(of name: String, kind: String = "INSTANCE", to state: String, priority: Int,
                     scripts: StateNotifications) {
         let line = NotifyFIFO.line(kind: kind, name: name, state: state, priority: priority)
-        for fifo in fifos { fifo.write(line) }
+        fifos.vrrp(line)
         let specific: NotifyScript?
         switch state {
         case "MASTER": specific = scripts.master
@@ -39,28 +40,10 @@ actor NotifyScriptQueue {
         }
     }
 
-    /// Opens the configuration's notify_fifo and vrrp_notify_fifo (at start and on reload; the
-    /// same settings keep the open FIFOs and their reader scripts). One that cannot be opened
-    /// is logged and left out: events still reach the notify scripts.
-    func useFIFOs(of global: GlobalDefinitions) {
-        let settings = [global.notifyFIFO, global.notifyFIFOScript, global.vrrpNotifyFIFO, global.vrrpNotifyFIFOScript]
-        guard settings != fifoSettings else { return }
-        closeFIFOs()
-        fifoSettings = settings
-        for (fifo, script) in [(global.notifyFIFO, global.notifyFIFOScript), (global.vrrpNotifyFIFO, global.vrrpNotifyFIFOScript)] {
-            guard let fifo else { continue }
-            do {
-                fifos.append(try NotifyFIFO(path: fifo.command, script: script, logger: logger))
-            } catch {
-                logger.error("notify FIFO not used: \(error)")
-            }
-        }
-    }
+    /// The configuration's notify_fifo and vrrp_notify_fifo (at start and on reload).
+    func useFIFOs(of global: GlobalDefinitions) { fifos.configure(global) }
 
-    func closeFIFOs() {
-        for fifo in fifos { fifo.close() }
-        fifos.removeAll()
-    }
+    func closeFIFOs() { fifos.close() }
 
     /// Waits until every script queued so far has finished.
     func drain() async { await tail?.value }

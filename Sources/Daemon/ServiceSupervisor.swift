@@ -18,6 +18,9 @@ public actor ServiceSupervisor {
     /// Shared by every generation of checkers: PING_CHECK's sockets are opened once.
     private let icmp = ICMPSockets()
     private var dataPath: (any DataPath)?
+    /// notify_fifo / lvs_notify_fifo, when the daemon has them.
+    private var fifos: NotifyFIFOs?
+    private var fifoNames: [String: VirtualServer] = [:]
 
     private var config = KeepalivedConfig()
     private var pools: [String: [PoolMember]] = [:]
@@ -96,6 +99,7 @@ public actor ServiceSupervisor {
         let replaced = running
         generation += 1
         config = newConfig
+        fifoNames = [:]
         pools = newPools
         running = launch(monitor, generation: generation)
         if let replaced {
@@ -127,8 +131,15 @@ public actor ServiceSupervisor {
 
     // MARK: health changes
 
+    /// Writes real and virtual server events to these FIFOs from now on.
+    func useFIFOs(_ fifos: NotifyFIFOs) { self.fifos = fifos }
+
     private func handle(_ event: HealthEvent, generation: Int) {
         guard generation == self.generation else { return }
+        if let fifos {
+            if fifoNames.isEmpty { fifoNames = LVSFIFOLines.index(config) }
+            if let line = LVSFIFOLines.line(for: event, servers: fifoNames) { fifos.lvs(line) }
+        }
         switch event {
         case .realServerUp(let id, let weight):
             logger.notice("real server \(id): up, weight \(weight)")

@@ -52,6 +52,7 @@ public final class VRRPDaemon: Service, Sendable {
         let netlink = try RouteNetlink()
         let notify = NotifyScriptQueue(logger: logger)
         await notify.useFIFOs(of: config.global)
+        await services.useFIFOs(notify.fifos)
         let trackers = VRRPTrackers(directory: directory, logger: logger)
         let monitor = try LinkMonitor()
         let program = try loadProgramIfWanted()
