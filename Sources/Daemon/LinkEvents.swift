@@ -10,7 +10,7 @@ enum LinkEvents {
     static func deliver(_ event: LinkEvent, to runners: [VirtualRouterRunner], logger: Logger) {
         guard case .changed(let link) = event else { return }
         for runner in runners {
-            if link.name == runner.plan.interfaceName {
+            if link.name == runner.plan.interfaceName && !runner.plan.ignoresOwnInterface {
                 runner.send(.event(link.isUp ? .interfaceUp : .interfaceDown))
             }
             if let weight = runner.plan.trackedInterfaces[link.name] {

@@ -36,6 +36,8 @@ struct RouterPlan: Sendable {
     /// track_interface entries, the instance's and its sync group's: interface name and
     /// weight (0: down means FAULT).
     var trackedInterfaces: [String: Int]
+    /// dont_track_primary: the instance's own interface going down is not a FAULT.
+    var ignoresOwnInterface = false
     /// Names of the sync group this instance belongs to, if any.
     var syncGroup: String?
 
@@ -82,6 +84,9 @@ enum RouterPlanner {
 
         let primary: VRRP.IPAddress
         if let source = instance.unicastSourceIP.flatMap(VRRP.IPAddress.init) {
+            primary = source
+        } else if instance.unicastPeers.isEmpty, let source = instance.multicastSourceIP.flatMap(VRRP.IPAddress.init) {
+            // mcast_src_ip: the source of multicast adverts, instead of the interface's address.
             primary = source
         } else if family == .ipv4, let address = facts.primaryIPv4.flatMap(VRRP.IPAddress.init) {
             primary = address
@@ -147,6 +152,7 @@ enum RouterPlanner {
             announcements: .init(repeatCount: max(1, instance.garp.masterRepeat),
                                  refreshInterval: instance.garp.masterRefresh > 0 ? .seconds(instance.garp.masterRefresh) : nil,
                                  refreshRepeat: max(1, instance.garp.masterRefreshRepeat)),
-            notify: instance.notify, trackedInterfaces: tracked, syncGroup: nil)
+            notify: instance.notify, trackedInterfaces: tracked, ignoresOwnInterface: instance.dontTrackPrimary,
+            syncGroup: nil)
     }
 }
