@@ -5,4 +5,5 @@
 #include <netlink/genl/ctrl.h>
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
+#include <netlink/route/link/macvlan.h>
 #include <netlink/route/neighbour.h>

@@ -30,7 +30,7 @@ struct RouterPlan: Sendable {
     let configuration: VirtualRouterConfiguration
     /// Unicast peers; empty: the VRRP multicast group.
     let peers: [VRRP.IPAddress]
-    let addresses: [VirtualAddressAssignment]
+    var addresses: [VirtualAddressAssignment]
     let announcements: AnnouncementPolicy
     let notify: StateNotifications
     /// track_interface entries, the instance's and its sync group's: interface name and
@@ -38,6 +38,21 @@ struct RouterPlan: Sendable {
     var trackedInterfaces: [String: Int]
     /// dont_track_primary: the instance's own interface going down is not a FAULT.
     var ignoresOwnInterface = false
+    /// use_vmac: the macvlan that carries the virtual router's MAC and the VIPs.
+    var virtualMAC: VirtualMACPlan?
+
+    /// Where adverts leave: the virtual MAC interface (so their source MAC is the virtual one,
+    /// RFC 5798 7.3) unless vmac_xmit_base, else the interface itself.
+    var transmitIfindex: Int32 {
+        guard let vmac = virtualMAC, !vmac.transmitsOnBase, let index = vmac.ifindex else { return ifindex }
+        return index
+    }
+
+    /// Gratuitous ARPs and NAs announce the MAC the VIPs answer with, from the interface that has it.
+    var announcement: (ifindex: Int32, mac: MACAddress) {
+        guard let vmac = virtualMAC, let index = vmac.ifindex else { return (ifindex, mac) }
+        return (index, vmac.mac)
+    }
     /// Names of the sync group this instance belongs to, if any.
     var syncGroup: String?
 
@@ -52,6 +67,27 @@ struct RouterPlan: Sendable {
         }
         return VRRPReceptionConfig(version: configuration.version.rawValue, authentication: authentication,
                                    handledAdverts: .drop)
+    }
+}
+
+/// use_vmac for one instance: the macvlan's name and MAC (00:00:5e:00:01:VRID for IPv4,
+/// 00:00:5e:00:02:VRID for IPv6, unless given), and its ifindex once the daemon made it.
+struct VirtualMACPlan: Sendable, Hashable {
+    let name: String
+    let mac: MACAddress
+    let transmitsOnBase: Bool
+    var ifindex: Int32?
+
+    init(_ setting: VirtualMAC, vrid: Int, family: IPFamily, transmitsOnBase: Bool) throws {
+        name = setting.interfaceName ?? (family == .ipv4 ? "vrrp.\(vrid)" : "vrrp6.\(vrid)")
+        guard name.utf8.count < 16 else { throw PlanError(description: "use_vmac name \(name) is longer than 15 bytes") }
+        if let text = setting.macAddress {
+            guard let parsed = MACAddress(text) else { throw PlanError(description: "use_vmac MAC \(text) is not a MAC address") }
+            mac = parsed
+        } else {
+            mac = MACAddress(bytes: [0x00, 0x00, 0x5E, 0x00, family == .ipv4 ? 0x01 : 0x02, UInt8(vrid)])!
+        }
+        self.transmitsOnBase = transmitsOnBase
     }
 }
 
@@ -153,6 +189,8 @@ enum RouterPlanner {
                                  refreshInterval: instance.garp.masterRefresh > 0 ? .seconds(instance.garp.masterRefresh) : nil,
                                  refreshRepeat: max(1, instance.garp.masterRefreshRepeat)),
             notify: instance.notify, trackedInterfaces: tracked, ignoresOwnInterface: instance.dontTrackPrimary,
+            virtualMAC: try instance.useVMAC.map { try VirtualMACPlan($0, vrid: instance.virtualRouterID, family: family,
+                                                                      transmitsOnBase: instance.vmacTransmitBase) },
             syncGroup: nil)
     }
 }

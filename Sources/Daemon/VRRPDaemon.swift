@@ -178,6 +178,11 @@ public final class VRRPDaemon: Service, Sendable {
                     plan.trackedInterfaces[tracker.name] = group.syncGroupTrackingWeight ? tracker.weight ?? 0 : 0
                 }
             }
+            do {
+                try await VirtualMACSetup.prepare(&plan, netlink: netlink, logger: logger)
+            } catch {
+                throw DaemonError.plan("\(instance.name): use_vmac: \(error)")
+            }
             plans.append(plan)
         }
 

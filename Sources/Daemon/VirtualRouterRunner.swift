@@ -117,11 +117,11 @@ private struct RouterEngine {
         router = try VirtualRouter(configuration: plan.configuration)
         timerIDs = Dictionary(uniqueKeysWithValues: VRRPTimer.allCases.map { ($0, TimerScheduler.shared.makeID()) })
         kernelBase = plan.receptionConfig
-        sender = try VRRPSender(family: InetAddress.Family(plan.family), ifindex: plan.ifindex)
+        sender = try VRRPSender(family: InetAddress.Family(plan.family), ifindex: plan.transmitIfindex)
         let hasIPv4 = plan.addresses.contains { $0.assignment.address.family == .ipv4 }
         let hasIPv6 = plan.addresses.contains { $0.assignment.address.family == .ipv6 }
-        arp = hasIPv4 ? try GratuitousARPSender(ifindex: plan.ifindex) : nil
-        neighborAdvertiser = hasIPv6 ? try NeighborAdvertisementSender(ifindex: plan.ifindex) : nil
+        arp = hasIPv4 ? try GratuitousARPSender(ifindex: plan.announcement.ifindex) : nil
+        neighborAdvertiser = hasIPv6 ? try NeighborAdvertisementSender(ifindex: plan.announcement.ifindex) : nil
     }
 
     mutating func handle(_ input: RouterInput) async {
@@ -198,6 +198,11 @@ private struct RouterEngine {
         sender.close()
         arp?.close()
         neighborAdvertiser?.close()
+        if let vmac = plan.virtualMAC?.ifindex {
+            do { try await netlink.deleteLink(ifindex: vmac) } catch {
+                logger.warning("cannot delete the virtual MAC interface", metadata: ["instance": "\(plan.name)", "error": "\(error)"])
+            }
+        }
         await notify.drain()
         publish()
     }
@@ -322,8 +327,8 @@ private struct RouterEngine {
             for vip in plan.addresses {
                 let address = vip.assignment.address
                 do {
-                    if address.family == .ipv4 { try arp?.announce(address, at: plan.mac) }
-                    else { try neighborAdvertiser?.announce(address, at: plan.mac) }
+                    if address.family == .ipv4 { try arp?.announce(address, at: plan.announcement.mac) }
+                    else { try neighborAdvertiser?.announce(address, at: plan.announcement.mac) }
                 } catch {
                     RateLimitedLog.shared.warn(logger, key: "\(plan.name)-announce", "cannot announce \(address): \(error)",
                                                metadata: ["instance": "\(plan.name)"])
@@ -348,8 +353,8 @@ private struct RouterEngine {
                     for _ in 0..<plan.announcements.refreshRepeat {
                         for vip in plan.addresses {
                             let address = vip.assignment.address
-                            if address.family == .ipv4 { try? arp?.announce(address, at: plan.mac) }
-                            else { try? na?.announce(address, at: plan.mac) }
+                            if address.family == .ipv4 { try? arp?.announce(address, at: plan.announcement.mac) }
+                            else { try? na?.announce(address, at: plan.announcement.mac) }
                         }
                     }
                 }

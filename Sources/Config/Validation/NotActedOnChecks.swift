@@ -13,12 +13,8 @@ enum NotActedOnChecks {
         }
         for instance in config.vrrpInstances {
             let at = instance.source
-            if instance.useVMAC != nil {
-                warn("'use_vmac' is not supported yet: the VIPs go on '\(instance.interface ?? "the interface")' and are"
-                            + " announced with its own MAC", at: at["use_vmac"])
-            }
-            if instance.vmacTransmitBase && at["vmac_xmit_base"] != nil {
-                warn("'vmac_xmit_base' has no effect: 'use_vmac' is not supported yet", at: at["vmac_xmit_base"])
+            if instance.vmacTransmitBase && instance.useVMAC == nil && at.keywords["vmac_xmit_base"] != nil {
+                warn("'vmac_xmit_base' has no effect without 'use_vmac'", at: at.keywords["vmac_xmit_base"])
             }
             if !instance.accept && instance.priority != 255 {
                 let location = at.keywords["no_accept"] ?? at.keywords["strict_mode"] ?? config.global.source.keywords["vrrp_strict"]
