@@ -48,9 +48,9 @@ public final class VRRPDaemon: Service, Sendable {
         let notify = NotifyScriptQueue(logger: logger)
         let monitor = try LinkMonitor()
         let program = try loadProgramIfWanted()
-        // virtual_server blocks: DR steering on the same entry program (Sources/Dataplane).
-        let steering = DaemonSteering(program: program, objectPath: options.bpfObjectPath, logger: logger)
-        try await steering.apply(config)
+        // virtual_server blocks: XDP DR steering on the same entry program and/or IPVS (--dataplane).
+        let steering = DataPathChoice.make(options: options, program: program, logger: logger)
+        _ = try await steering.apply(config)
 
         try await withThrowingTaskGroup(of: Void.self) { group in
             var generation = try await start(config, netlink: netlink, notify: notify, program: program, group: &group)
@@ -67,7 +67,7 @@ public final class VRRPDaemon: Service, Sendable {
                 do {
                     let newConfig = try loadConfig()
                     // Steering first: a configuration it refuses changes nothing, VRRP included.
-                    try await steering.apply(newConfig)
+                    _ = try await steering.apply(newConfig)
                     generation = try await reload(generation, to: newConfig, netlink: netlink, notify: notify,
                                                   program: program, group: &group)
                 } catch {
@@ -77,7 +77,7 @@ public final class VRRPDaemon: Service, Sendable {
 
             logger.notice("stopping: priority 0 adverts, addresses removed")
             await generation.stop(keeping: [])
-            await steering.stop()   // forwarding stays as programmed
+            await steering.stop()   // XDP forwarding stays as programmed; owned IPVS services go
             monitor.stop()
             if let program { await detachAll(program, generation.attached) }
             group.cancelAll()
