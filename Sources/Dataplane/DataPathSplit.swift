@@ -27,6 +27,8 @@ public struct DataPathSplit: Sendable {
         public var subject: String
         public var path: Path
         public var reason: String
+        /// Where the virtual_server was written.
+        public var location: SourceLocation?
         public var description: String { "\(subject): \(path) (\(reason))" }
     }
 
@@ -60,7 +62,9 @@ public struct DataPathSplit: Sendable {
                                         reason: "scheduler \(server.scheduler), lb_kind \(server.forwardingMethod.rawValue)")
                 }
             }
-            decisions.append(decision)
+            var placed = decision
+            placed.location = server.source.declaration
+            decisions.append(placed)
             if decision.path == .xdp { xdp.virtualServers.append(server) } else { ipvs.virtualServers.append(server) }
         }
         return DataPathSplit(xdp: xdp, ipvs: ipvs, decisions: decisions)
