@@ -138,6 +138,46 @@ struct IPVSDaemonTests {
         #expect(try KernelTable.read(in: director) == .empty)
     }
 
+    /// Real connections through the daemon's IPVS services, before and after a reload that
+    /// drains one real (weight 0, as a failed health check with inhibit_on_failure gives).
+    @Test func connectionsThroughTheDaemonsDirectRoutedServiceFollowAReload() throws {
+        let lab = try Lab("ipvs-daemon-dr")
+        defer { lab.tearDown() }
+        let vip = "203.0.113.100", port: UInt16 = 8080
+        let topology = try DRTopology(lab: lab, vip: vip, port: port)
+        defer { topology.stop() }
+        func config(real2Weight: Int) -> String {
+            """
+            virtual_server \(vip) \(port) {
+                protocol TCP
+                lvs_sched rr
+                lb_kind DR
+                real_server 203.0.113.11 \(port) {}
+                real_server 203.0.113.12 \(port) { weight \(real2Weight) }
+            }
+
+            """
+        }
+        let run = try DaemonRun(lab: lab, in: topology.director, config: config(real2Weight: 1))
+        try run.start(["--dataplane", "ipvs"])
+        let service = IPVSServiceKey.address(.tcp, address(vip), port: port)
+        _ = try run.waitForTable(in: topology.director) { $0.virtualServer(service)?.destinations.count == 2 }
+
+        var answers: [String: Int] = [:]
+        for _ in 0..<10 {
+            answers[try LineClient.fetch(from: topology.client, address: vip, port: port), default: 0] += 1
+        }
+        #expect(answers == ["real1": 5, "real2": 5], "\(run.log)")
+
+        try run.reload(config(real2Weight: 0))
+        _ = try run.waitForTable(in: topology.director) { $0.virtualServer(service)?.destinations.map(\.weight).sorted() == [0, 1] }
+        for _ in 0..<4 {
+            #expect(try LineClient.fetch(from: topology.client, address: vip, port: port) == "real1")
+        }
+        #expect(try run.stop() == 0, "\(run.log)")
+        #expect(try KernelTable.read(in: topology.director) == .empty)
+    }
+
     static func with(_ state: IPVSState, _ others: [IPVSVirtualServer]) -> IPVSState {
         IPVSState(state.virtualServers + others).canonical
     }
