@@ -22,6 +22,8 @@ public actor IPVSDataPath: DataPath {
     /// Opened by the first apply that has services: a configuration without virtual servers
     /// runs on a kernel without IPVS.
     private var reconciler: IPVSReconciler?
+    /// Whether an apply has run: global_defs `lvs_flush` empties the table before the first one.
+    private var applied = false
 
     public init(logger: Logger, keepsServicesOnStop: Bool = false,
                 openClient: @escaping @Sendable () throws(IPVSError) -> IPVSClient = { () throws(IPVSError) in try IPVSClient() }) {
@@ -44,13 +46,18 @@ public actor IPVSDataPath: DataPath {
     @discardableResult
     public func apply(_ mapping: IPVSMapping) throws -> DataPathReport {
         let services = mapping.state.virtualServers
+        if !applied {
+            try flushIfAsked(mapping)
+            applied = true
+        }
         if reconciler == nil {
             guard !services.isEmpty else { return DataPathReport(path: name, summary: "no virtual servers") }
             try open()
         }
         guard var reconciler else { return DataPathReport(path: name, summary: "no virtual servers") }
+        // Also after a failed change: the reconciler then owns the old and the new services.
+        defer { self.reconciler = reconciler }
         let changes = try reconciler.reconcile(to: mapping.state)
-        self.reconciler = reconciler
         let reals = services.reduce(0) { $0 + $1.destinations.count }
         let report = DataPathReport(path: name, summary: "\(services.count) services, \(reals) reals, \(changes.count) changes",
                                     notes: mapping.notes)
@@ -58,6 +65,18 @@ public actor IPVSDataPath: DataPath {
         for change in changes { logger.info("IPVS: \(change)") }
         for note in mapping.notes { logger.info("IPVS: \(note)") }
         return report
+    }
+
+    /// keepalived's `lvs_flush`: the whole table emptied once, at start. Without IPVS and
+    /// without services there is nothing to flush and nothing to refuse.
+    private func flushIfAsked(_ mapping: IPVSMapping) throws {
+        guard mapping.flushesTableAtStart else { return }
+        if mapping.state.virtualServers.isEmpty && reconciler == nil {
+            guard (try? open()) != nil else { return }
+        }
+        try open()
+        try reconciler?.client.flush()
+        logger.notice("IPVS: lvs_flush: every service of the table removed")
     }
 
     /// Opens the generic netlink socket if it is not open yet; throws, naming the missing kernel

@@ -18,10 +18,13 @@ public struct IPVSMapping: Hashable, Sendable {
     public var state: IPVSState
     /// Accepted but changed or not acted on, one line each.
     public var notes: [String]
+    /// global_defs `lvs_flush`: empty the whole table (other programs' services too) at start.
+    public var flushesTableAtStart: Bool
 
-    public init(state: IPVSState = .empty, notes: [String] = []) {
+    public init(state: IPVSState = .empty, notes: [String] = [], flushesTableAtStart: Bool = false) {
         self.state = state
         self.notes = notes
+        self.flushesTableAtStart = flushesTableAtStart
     }
 
     /// The IPVS table `config`'s virtual servers describe, or every reason some cannot be served.
@@ -36,7 +39,7 @@ public struct IPVSMapping: Hashable, Sendable {
             }
         }
         guard mapper.problems.isEmpty else { throw ServiceMappingError(problems: mapper.problems, path: "IPVS") }
-        return IPVSMapping(state: mapper.state, notes: mapper.notes)
+        return IPVSMapping(state: mapper.state, notes: mapper.notes, flushesTableAtStart: config.global.lvsFlush)
     }
 
     /// Most addresses one group entry (a range or a network) may stand for: keepalived's own

@@ -246,6 +246,12 @@ private func address(_ text: String) -> IPVSAddress { IPVSAddress(text)! }
     }
 
     @Test func noVirtualServersIsAnEmptyTable() throws {
-        #expect(try ipvsMapping("global_defs {\n router_id a\n}\n").state == .empty)
+        let mapped = try ipvsMapping("global_defs {\n router_id a\n}\n")
+        #expect(mapped.state == .empty)
+        #expect(!mapped.flushesTableAtStart)
+    }
+
+    @Test func lvsFlushAsksForTheWholeTableToBeEmptiedAtStart() throws {
+        #expect(try ipvsMapping("global_defs {\n lvs_flush\n}\n").flushesTableAtStart)
     }
 }

@@ -119,7 +119,7 @@ struct IPVSDaemonTests {
                 "\(run.log)")
     }
 
-    @Test func dontReleaseIpvsLeavesTheServicesAtStopAndTheNextStartTakesThemOver() throws {
+    @Test func dontReleaseIpvsLeavesTheServicesAndTheNextStartTakesThemOverOrFlushesWithLvsFlush() throws {
         let lab = try Lab("ipvs-keep")
         defer { lab.tearDown() }
         let director = try lab.namespace("director")
@@ -129,11 +129,14 @@ struct IPVSDaemonTests {
         #expect(try run.stop() == 0, "\(run.log)")
         #expect(try KernelTable.read(in: director) == Self.secondState.canonical, "\(run.log)")
 
-        // A new daemon with the older configuration brings the kept table back to it.
-        try run.reload(Self.first, signal: false)
+        // A new daemon with the older configuration brings the kept table back to it; with
+        // global_defs lvs_flush it first empties the table, ipvsadm's service included.
+        try director.run("ipvsadm", "-A", "-t", "203.0.113.9:22", "-s", "rr")
+        try run.reload("global_defs {\n    lvs_flush\n}\n" + Self.first, signal: false)
         try run.start(["--dataplane", "ipvs"])
         let taken = try run.waitForTable(in: director) { $0 == Self.firstState.canonical }
         #expect(taken == Self.firstState.canonical, "\(run.log)")
+        #expect(run.log.contains("lvs_flush: every service of the table removed"), "\(run.log)")
         #expect(try run.stop() == 0, "\(run.log)")
         #expect(try KernelTable.read(in: director) == .empty)
     }
