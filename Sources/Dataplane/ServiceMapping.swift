@@ -78,7 +78,7 @@ private struct Mapper {
 
         if server.forwardingMethod != .dr {
             refuse("lb_kind \(server.forwardingMethod.rawValue): the XDP path forwards by direct routing only "
-                   + "(lb_kind DR); NAT and TUN services need IPVS (--dataplane auto or ipvs)",
+                   + "(lb_kind DR); NAT and TUN services need IPVS (xdpha run --dataplane auto or ipvs)",
                    at: server.source["lvs_method"])
         }
         let transport: TransportProtocol
@@ -121,12 +121,12 @@ private struct Mapper {
     private func schedulerOf(_ server: VirtualServer, refuse: Refusal) -> Scheduler? {
         guard server.source.keywords["lvs_sched"] != nil else {
             refuse("no lvs_sched: keepalived's default is wlc, which the XDP path does not carry out; "
-                   + "write lvs_sched mh (weighted Maglev), sh, dh, rr or wrr, or let IPVS serve it (--dataplane auto or ipvs)")
+                   + "write lvs_sched mh (weighted Maglev), sh, dh, rr or wrr, or let IPVS serve it (xdpha run --dataplane auto or ipvs)")
             return nil
         }
         guard let scheduler = xdpScheduler(named: server.scheduler) else {
             refuse("scheduler '\(server.scheduler)' is not carried out by the XDP path (it implements "
-                   + "rr, wrr, mh, sh and dh); IPVS serves it (--dataplane auto or ipvs)",
+                   + "rr, wrr, mh, sh and dh); IPVS serves it (xdpha run --dataplane auto or ipvs)",
                    at: server.source["lvs_sched"])
             return nil
         }

@@ -141,6 +141,23 @@ struct IPVSDaemonTests {
         #expect(try KernelTable.read(in: director) == .empty)
     }
 
+    /// --dataplane auto where XDP cannot be loaded (a BPF object that does not exist): the
+    /// services XDP would have served (sh with DR) go to IPVS with the others, and the log says so.
+    @Test func autoHandsEverythingToIPVSWhenXDPCannotBeUsed() throws {
+        let lab = try Lab("ipvs-auto")
+        defer { lab.tearDown() }
+        let director = try lab.namespace("director")
+        let run = try DaemonRun(lab: lab, in: director, config: Self.first)
+        try run.start(["--dataplane", "auto", "--bpf-object", "/nonexistent/xdpha.o"])
+        let table = try run.waitForTable(in: director) { $0 == Self.firstState.canonical }
+        #expect(table == Self.firstState.canonical, "\(run.log)")
+        let log = run.log
+        #expect(log.contains("XDP data path unavailable"), "\(log)")
+        #expect(log.contains("data path: virtual_server 192.0.2.51:53: IPVS (XDP cannot be used:"), "\(log)")
+        #expect(log.contains("data path: virtual_server 192.0.2.50:80: IPVS (XDP cannot be used:"), "\(log)")
+        #expect(try run.stop() == 0, "\(log)")
+    }
+
     /// Real connections through the daemon's IPVS services, before and after a reload that
     /// drains one real (weight 0, as a failed health check with inhibit_on_failure gives).
     @Test func connectionsThroughTheDaemonsDirectRoutedServiceFollowAReload() throws {
