@@ -3,8 +3,9 @@
 // - `xdp`: every service to XDP; what XDP cannot do is refused (ServiceMapping), as before IPVS.
 // - `ipvs`: every service to the kernel's IPVS.
 // - `auto`: a service goes to XDP when XDP can carry it out exactly as keepalived would have IPVS
-//   do it (ServiceMapping accepts it alone), else to IPVS with XDP's reasons (wlc, lc, NAT,
-//   fwmark...); everything goes to IPVS when XDP cannot be used on this host.
+//   do it (ServiceMapping accepts it alone) and its reals are reached through interfaces where
+//   XDP steers, else to IPVS with the reasons (wlc, lc, NAT, fwmark..., or the interface XDP
+//   could not attach to); everything goes to IPVS when XDP cannot be used on this host.
 import Config
 
 public enum DataPathMode: String, Sendable, CaseIterable, CustomStringConvertible {
@@ -38,8 +39,13 @@ public struct DataPathSplit: Sendable {
     public var ipvs: KeepalivedConfig
     public var decisions: [Decision]
 
-    /// Splits `config` for `mode`; `xdpUnavailable` says why XDP cannot be used here, if so.
-    public static func split(_ config: KeepalivedConfig, mode: DataPathMode, xdpUnavailable: String? = nil) -> DataPathSplit {
+    /// Splits `config` for `mode`; `xdpUnavailable` says why XDP cannot be used here at all, if
+    /// so; `unusableInterfaces` (ifindex -> why) where XDP could not steer, and `interfacesOf` the
+    /// interfaces through which a virtual server's reals are reached: in auto mode a service that
+    /// needs one of those goes to IPVS.
+    public static func split(_ config: KeepalivedConfig, mode: DataPathMode, xdpUnavailable: String? = nil,
+                             unusableInterfaces: [UInt32: String] = [:],
+                             interfacesOf: (VirtualServer) -> Set<UInt32> = { _ in [] }) -> DataPathSplit {
         var xdp = config, ipvs = config
         xdp.virtualServers = []
         ipvs.virtualServers = []
@@ -57,6 +63,8 @@ public struct DataPathSplit: Sendable {
                     decision = Decision(subject: subject, path: .ipvs, reason: "XDP cannot be used: \(xdpUnavailable)")
                 } else if let reasons = xdpRefusal(server, in: config) {
                     decision = Decision(subject: subject, path: .ipvs, reason: reasons)
+                } else if case let blocked = interfacesOf(server).sorted().compactMap({ unusableInterfaces[$0] }), !blocked.isEmpty {
+                    decision = Decision(subject: subject, path: .ipvs, reason: blocked.joined(separator: "; "))
                 } else {
                     decision = Decision(subject: subject, path: .xdp,
                                         reason: "scheduler \(server.scheduler), lb_kind \(server.forwardingMethod.rawValue)")

@@ -54,6 +54,30 @@ private func config(_ text: String) -> KeepalivedConfig {
         #expect(split.decisions.allSatisfy { $0.path == .ipvs && $0.reason == "XDP cannot be used: no BPF" })
     }
 
+    @Test func autoSendsServicesReachedThroughAnInterfaceXDPCannotSteerOnToIPVS() {
+        let text = """
+            virtual_server 192.0.2.50 80 {
+                protocol TCP
+                lvs_sched mh
+                lb_kind DR
+                real_server 192.0.2.11 80 {}
+            }
+            virtual_server 198.51.100.50 80 {
+                protocol TCP
+                lvs_sched rr
+                lb_kind DR
+                real_server 198.51.100.11 80 {}
+            }
+            """
+        // Reals of 192.0.2.0/24 are reached through ifindex 3, those of 198.51.100.0/24 through 4.
+        let split = DataPathSplit.split(config(text), mode: .auto, unusableInterfaces: [4: "eth4: XDP cannot steer here: EBUSY"]) {
+            $0.realServers.first?.address.bytes.first == 192 ? [3] : [4]
+        }
+        #expect(split.xdp.virtualServers.map(\.service.description) == ["192.0.2.50:80"])
+        #expect(split.ipvs.virtualServers.map(\.service.description) == ["198.51.100.50:80"])
+        #expect(split.decisions.last?.description == "virtual_server 198.51.100.50:80: IPVS (eth4: XDP cannot steer here: EBUSY)")
+    }
+
     @Test func xdpAndIpvsModesSendEverythingOneWay() {
         let xdp = DataPathSplit.split(config(mixed), mode: .xdp)
         #expect(xdp.xdp.virtualServers.count == 4 && xdp.ipvs.virtualServers.isEmpty)
