@@ -56,7 +56,7 @@ let package = Package(
 
         // The `xdpha run` daemon: services wired into a ServiceGroup, control socket, reload.
         .target(name: "Daemon", dependencies: [
-            "VRRP", "Config", "BPF", "Netlink", "VRRPIO", "Dataplane",
+            "VRRP", "Config", "BPF", "Netlink", "VRRPIO", "Dataplane", "HealthCheck", "ServiceHealth",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -94,11 +94,17 @@ let package = Package(
             .product(name: "Subprocess", package: "swift-subprocess"),
         ]),
 
+        // keepalived.conf <-> HealthCheck, both ways and pure: checker plans from the virtual
+        // servers, and the effective configuration (the pools the checkers keep) for a DataPath.
+        .target(name: "ServiceHealth", dependencies: ["Config", "HealthCheck"]),
+
         .executableTarget(name: "xdpha-demo", dependencies: ["BPF", "NetLab"], path: "Sources/Demo"),
 
         .testTarget(name: "VRRPTests", dependencies: ["VRRP"], resources: [.copy("Golden")]),
         .testTarget(name: "ConfigTests", dependencies: ["Config"], resources: [.copy("Corpus")]),
-        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "NetLab"]),
+        .testTarget(name: "DaemonTests", dependencies: [
+            "Daemon", "NetLab", "Config", "Dataplane", .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "NetLab"]),
         .testTarget(name: "VRRPIOTests", dependencies: ["VRRPIO", "Netlink", "NetLab", "CLinux"]),
         .testTarget(name: "BPFTests", dependencies: ["BPF", "NetLab", "CXDPHA", "Balancer", "Dataplane"]),
@@ -110,6 +116,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
+        .testTarget(name: "ServiceHealthTests", dependencies: ["ServiceHealth", "HealthCheck", "Config"]),
         .testTarget(name: "DataplaneTests", dependencies: ["Dataplane", "Balancer", "BPF", "Config", "IPVS", "NetLab"]),
     ],
     swiftLanguageModes: [.v6]

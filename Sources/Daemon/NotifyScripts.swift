@@ -4,14 +4,19 @@
 import Config
 import Foundation
 import Logging
+import VRRP
 
 actor NotifyScriptQueue {
     private var tail: Task<Void, Never>?
     private let logger: Logger
     private let timeout: Duration
+    /// notify_fifo and vrrp_notify_fifo, written before the scripts are queued; shared with
+    /// the health checks (notify_fifo and lvs_notify_fifo).
+    let fifos: NotifyFIFOs
 
     init(logger: Logger, timeout: Duration = .seconds(30)) {
         self.logger = logger
+        self.fifos = NotifyFIFOs(logger: logger)
         self.timeout = timeout
     }
 
@@ -19,6 +24,8 @@ actor NotifyScriptQueue {
     /// `notify` gets "INSTANCE" (or "GROUP"), the name, the new state and the priority appended.
     func transition(of name: String, kind: String = "INSTANCE", to state: String, priority: Int,
                     scripts: StateNotifications) {
+        let line = NotifyFIFO.line(kind: kind, name: name, state: state, priority: priority)
+        fifos.vrrp(line)
         let specific: NotifyScript?
         switch state {
         case "MASTER": specific = scripts.master
@@ -32,6 +39,11 @@ actor NotifyScriptQueue {
             enqueue(any.command + " \(kind) \(shellQuote(name)) \(state) \(priority)")
         }
     }
+
+    /// The configuration's notify_fifo and vrrp_notify_fifo (at start and on reload).
+    func useFIFOs(of global: GlobalDefinitions) { fifos.configure(global) }
+
+    func closeFIFOs() { fifos.close() }
 
     /// Waits until every script queued so far has finished.
     func drain() async { await tail?.value }
@@ -71,5 +83,17 @@ actor NotifyScriptQueue {
 
     private func shellQuote(_ text: String) -> String {
         "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}
+
+extension VRRPState {
+    /// The state as notify scripts and FIFOs name it (keepalived's words).
+    var notifyName: String {
+        switch self {
+        case .master: return "MASTER"
+        case .backup: return "BACKUP"
+        case .fault: return "FAULT"
+        case .initialize: return "STOP"
+        }
     }
 }

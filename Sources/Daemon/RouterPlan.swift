@@ -33,8 +33,9 @@ struct RouterPlan: Sendable {
     let addresses: [VirtualAddressAssignment]
     let announcements: AnnouncementPolicy
     let notify: StateNotifications
-    /// track_interface entries: interface name and weight (0: down means FAULT).
-    let trackedInterfaces: [String: Int]
+    /// track_interface entries, the instance's and its sync group's: interface name and
+    /// weight (0: down means FAULT).
+    var trackedInterfaces: [String: Int]
     /// Names of the sync group this instance belongs to, if any.
     var syncGroup: String?
 

@@ -26,4 +26,6 @@ public struct DaemonStatus: Codable, Sendable {
     public var pid: Int32
     public var configFile: String
     public var instances: [RouterStatus]
+    /// Real-server health per virtual server (nil from a daemon that predates it).
+    public var services: [ServiceHealthStatus]?
 }

@@ -17,10 +17,14 @@ public final class VRRPDaemon: Service, Sendable {
     public let options: DaemonOptions
     private let logger: Logger
     private let directory = RunnerDirectory()
+    private let syncGroupStates = SyncGroupStates()
+    /// Real-server health checks and the data path they drive (virtual_server blocks).
+    private let services: ServiceSupervisor
 
     public init(options: DaemonOptions, logger: Logger) {
         self.options = options
         self.logger = logger
+        self.services = ServiceSupervisor(logger: logger)
     }
 
     /// The current status of every instance, for the control socket.
@@ -28,7 +32,8 @@ public final class VRRPDaemon: Service, Sendable {
         var instances: [RouterStatus] = []
         for runner in directory.all { instances.append(await runner.status) }
         return DaemonStatus(pid: getpid(), configFile: options.configPath,
-                            instances: instances.sorted { $0.name < $1.name })
+                            instances: instances.sorted { $0.name < $1.name },
+                            services: await services.status())
     }
 
     /// Loads and checks the configuration; diagnostics of a bad one are logged and thrown.
@@ -46,14 +51,19 @@ public final class VRRPDaemon: Service, Sendable {
         let config = try loadConfig()
         let netlink = try RouteNetlink()
         let notify = NotifyScriptQueue(logger: logger)
+        await notify.useFIFOs(of: config.global)
+        await services.useFIFOs(notify.fifos)
+        let trackers = VRRPTrackers(directory: directory, logger: logger)
         let monitor = try LinkMonitor()
         let program = try loadProgramIfWanted()
-        // virtual_server blocks: XDP DR steering on the same entry program and/or IPVS (--dataplane).
+        // virtual_server blocks: XDP DR steering on the same entry program and/or IPVS (--dataplane),
+        // holding the real servers the health checks keep in service (ServiceSupervisor).
         let steering = DataPathChoice.make(options: options, program: program, logger: logger)
-        _ = try await steering.apply(config)
+        try await services.start(config, on: steering)
 
         try await withThrowingTaskGroup(of: Void.self) { group in
             var generation = try await start(config, netlink: netlink, notify: notify, program: program, group: &group)
+            await trackers.apply(config)
 
             group.addTask { [directory, logger] in
                 for await event in monitor.events {
@@ -66,18 +76,24 @@ public final class VRRPDaemon: Service, Sendable {
                 logger.notice("SIGHUP: reloading \(options.configPath)")
                 do {
                     let newConfig = try loadConfig()
-                    // Steering first: a configuration it refuses changes nothing, VRRP included.
-                    _ = try await steering.apply(newConfig)
+                    // Services first: a configuration the checkers or the data path refuse changes
+                    // nothing, VRRP included.
+                    try await services.reload(newConfig)
                     generation = try await reload(generation, to: newConfig, netlink: netlink, notify: notify,
                                                   program: program, group: &group)
+                    await notify.useFIFOs(of: newConfig.global)
+                    await trackers.apply(newConfig)
                 } catch {
                     logger.error("reload refused, the running configuration stays: \(error)")
                 }
             }
 
             logger.notice("stopping: priority 0 adverts, addresses removed")
+            await trackers.stop()
             await generation.stop(keeping: [])
-            await steering.stop()   // XDP forwarding stays as programmed; owned IPVS services go
+            await notify.drain()
+            await notify.closeFIFOs()
+            await services.stop()   // checkers end; XDP forwarding stays, owned IPVS services go
             monitor.stop()
             if let program { await detachAll(program, generation.attached) }
             group.cancelAll()
@@ -135,6 +151,7 @@ public final class VRRPDaemon: Service, Sendable {
     private func add(_ instances: [VRRPInstance], of config: KeepalivedConfig, to generation: inout Generation,
                      netlink: RouteNetlink, notify: NotifyScriptQueue, program: EntryProgram?,
                      group: inout ThrowingTaskGroup<Void, Error>) async throws {
+        syncGroupStates.configure(config.vrrpSyncGroups)
         var plans: [RouterPlan] = []
         for instance in instances {
             guard let interfaceName = instance.interface ?? config.global.defaultInterfaceIfSet else {
@@ -153,15 +170,22 @@ public final class VRRPDaemon: Service, Sendable {
             } catch {
                 throw DaemonError.plan("\(error)")
             }
-            plan.syncGroup = config.vrrpSyncGroups.first { $0.members.contains(instance.name) }?.name
+            if let group = config.vrrpSyncGroups.first(where: { $0.members.contains(instance.name) }) {
+                plan.syncGroup = group.name
+                // A group's tracked interfaces count for every member; their weights only with
+                // sync_group_tracking_weight (keepalived), otherwise down means FAULT.
+                for tracker in group.trackInterfaces where plan.trackedInterfaces[tracker.name] == nil {
+                    plan.trackedInterfaces[tracker.name] = group.syncGroupTrackingWeight ? tracker.weight ?? 0 : 0
+                }
+            }
             plans.append(plan)
         }
 
         for plan in plans {
             let reception = await receptionPath(for: plan, program: program, generation: &generation)
-            let syncGroups = SyncGroupRelay(directory: directory)
+            let syncGroups = SyncGroupRelay(directory: directory, groups: syncGroupStates, notify: notify)
             let runner = VirtualRouterRunner(plan: plan, reception: reception,
-                                             onStateChange: { name, state, reason in syncGroups.changed(name, to: state, reason: reason) })
+                                             onStateChange: { name, state, reason in await syncGroups.changed(name, to: state, reason: reason) })
             generation.runners[plan.name] = runner
             if let instance = instances.first(where: { $0.name == plan.name }) {
                 generation.fingerprints[plan.name] = Self.fingerprint(instance)

@@ -12,9 +12,9 @@ final class VirtualRouterRunner: Sendable {
     private let inputs: AsyncStream<RouterInput>
     private let continuation: AsyncStream<RouterInput>.Continuation
     private let snapshot: StatusBox
-    private let onStateChange: @Sendable (String, VRRPState, TransitionReason) -> Void
+    private let onStateChange: @Sendable (String, VRRPState, TransitionReason) async -> Void
 
-    init(plan: RouterPlan, reception: ReceptionPath, onStateChange: @escaping @Sendable (String, VRRPState, TransitionReason) -> Void) {
+    init(plan: RouterPlan, reception: ReceptionPath, onStateChange: @escaping @Sendable (String, VRRPState, TransitionReason) async -> Void) {
         self.plan = plan
         (inputs, continuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(4096))
         snapshot = StatusBox(RouterStatus(
@@ -87,7 +87,7 @@ private struct RouterEngine {
     let logger: Logger
     let queue: AsyncStream<RouterInput>.Continuation
     let snapshot: StatusBox
-    let onStateChange: @Sendable (String, VRRPState, TransitionReason) -> Void
+    let onStateChange: @Sendable (String, VRRPState, TransitionReason) async -> Void
 
     var router: VirtualRouter
     let sender: VRRPSender
@@ -105,7 +105,7 @@ private struct RouterEngine {
 
     init(plan: RouterPlan, reception: ReceptionPath, netlink: RouteNetlink, notify: NotifyScriptQueue,
          logger: Logger, queue: AsyncStream<RouterInput>.Continuation, snapshot: StatusBox,
-         onStateChange: @escaping @Sendable (String, VRRPState, TransitionReason) -> Void) throws {
+         onStateChange: @escaping @Sendable (String, VRRPState, TransitionReason) async -> Void) throws {
         self.plan = plan
         self.reception = reception
         self.netlink = netlink
@@ -355,15 +355,9 @@ private struct RouterEngine {
                 }
             }
         }
-        let state: String
-        switch to {
-        case .master: state = "MASTER"
-        case .backup: state = "BACKUP"
-        case .fault: state = "FAULT"
-        case .initialize: state = "STOP"
-        }
+        let state = to.notifyName
         await notify.transition(of: plan.name, to: state, priority: Int(router.effectivePriority), scripts: plan.notify)
-        onStateChange(plan.name, to, reason)
+        await onStateChange(plan.name, to, reason)
     }
 
     private func publish() {

@@ -24,6 +24,7 @@ struct Demo {
             try await EntryProgramScene(topology: topology).play()
             try await VRRPFailoverScene(topology: topology, workDirectory: work).play()
             try await LoadBalancingScene(topology: topology).play()
+            try await HealthCheckScene(topology: topology, workDirectory: work).play()
             print("\nThe lab is torn down. Next: `make test`.")
         } catch {
             print("demo: failed: \(error)")

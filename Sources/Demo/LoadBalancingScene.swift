@@ -53,6 +53,7 @@ struct LoadBalancingScene {
         print(indent(try run(xdpha, ["status", "--services", "--pin-dir", pins])))
         print("-- dir1: xdpha detach ens33 --unpin")
         print(indent(try run(xdpha, ["detach", "ens33", "--unpin", "--pin-dir", pins])))
+        for responder in responders { stop(responder) }
     }
 
     /// The site as keepalived + LVS-DR would have it: the VIP on dir1's ens33, checksum offload

@@ -43,8 +43,11 @@ struct StatusCommand: AsyncParsableCommand {
 
 enum StatusTable {
     static func render(_ status: DaemonStatus) -> String {
-        var lines = ["xdpha pid \(status.pid), config \(status.configFile)", ""]
-        lines.append(row(["INSTANCE", "IFACE", "VRID", "STATE", "PRIO", "EFF", "MASTER SEEN", "RX", "SENT", "RECV", "REJECTED"]))
+        var lines = ["xdpha pid \(status.pid), config \(status.configFile)"]
+        // A daemon that only balances has no VRRP table to show.
+        if !status.instances.isEmpty || (status.services ?? []).isEmpty {
+            lines += ["", row(["INSTANCE", "IFACE", "VRID", "STATE", "PRIO", "EFF", "MASTER SEEN", "RX", "SENT", "RECV", "REJECTED"])]
+        }
         for instance in status.instances {
             let rejected = instance.advertsRejected.sorted { $0.key < $1.key }
                 .map { "\($0.key)=\($0.value)" }.joined(separator: ",")
@@ -53,6 +56,14 @@ enum StatusTable {
                               instance.masterSeen ?? "-", instance.receptionPath, "\(instance.advertsSent)",
                               "\(instance.advertsReceived)", rejected.isEmpty ? "0" : rejected]))
             lines.append("    VIPs: " + instance.virtualAddresses.joined(separator: " "))
+        }
+        for service in status.services ?? [] {
+            let quorum = service.quorumUp ? "quorum up" : "quorum lost" + (service.sorryServerEngaged ? ", sorry server in" : "")
+            lines.append("")
+            lines.append("VIRTUAL SERVER \(service.name)  \(quorum)")
+            for real in service.reals {
+                lines.append("    -> \(real.endpoint)  \(real.state)  weight \(real.weight)  \(real.checkers) checker\(real.checkers == 1 ? "" : "s")")
+            }
         }
         return lines.joined(separator: "\n")
     }

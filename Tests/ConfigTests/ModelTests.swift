@@ -169,7 +169,7 @@ import Testing
         #expect(text.contains("\"advertInterval\" : 2"))
         #expect(!text.contains("source"), "source locations stay out of the dump")
         let object = try #require(try JSONSerialization.jsonObject(with: first) as? [String: Any])
-        #expect(Array(object.keys).sorted() == ["global", "trackFiles", "unsupportedKeywords", "virtualServerGroups",
+        #expect(Array(object.keys).sorted() == ["global", "trackFiles", "trackProcesses", "unsupportedKeywords", "virtualServerGroups",
                                                  "virtualServers", "vrrpInstances", "vrrpScripts", "vrrpSyncGroups"])
         let decoded = try JSONDecoder().decode(KeepalivedConfig.self, from: first)
         #expect(decoded == result.config)

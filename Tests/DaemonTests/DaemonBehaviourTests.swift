@@ -140,6 +140,7 @@ struct DaemonBehaviourTests {
                 VI_A
                 VI_B
             }
+            notify \(script)
         }
         vrrp_instance VI_A {
             state BACKUP
@@ -193,6 +194,12 @@ struct DaemonBehaviourTests {
         // FAULT first, then back through BACKUP to MASTER, each script after the one before.
         #expect(states.first == "FAULT" && states.last == "MASTER", "notify saw the transitions in order: \(states)")
         #expect(zip(states, states.dropFirst()).allSatisfy { $0 != $1 }, "no state reported twice in a row: \(states)")
+        // The group's own notify: once per group transition, when all members share the state.
+        let groupLines = ((try? String(contentsOfFile: events, encoding: .utf8)) ?? "").split(separator: "\n")
+            .filter { $0.hasPrefix("GROUP G ") }.map { String($0.split(separator: " ")[2]) }
+        let fault = groupLines.lastIndex(of: "FAULT")
+        #expect(fault != nil && groupLines.last == "MASTER" && groupLines[(fault ?? 0)...].filter { $0 == "FAULT" }.count == 1,
+                "GROUP G went to FAULT once and came back to MASTER: \(groupLines)")
     }
 }
 

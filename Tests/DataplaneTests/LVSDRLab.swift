@@ -23,6 +23,8 @@ struct LVSDRLab {
     /// Pinned in the host's BPF file system: `xdpha` runs with only the network namespace
     /// entered (nsenter), so its pins outlive each command as they would on a real director.
     let pins: String
+    /// The reals' HTTP responders, by index into `realServers`.
+    let responders = Responders()
 
     init(_ name: String) async throws {
         let lab = try Lab(name)
@@ -67,14 +69,24 @@ struct LVSDRLab {
         }
 
         try LabScripts.write(to: scripts)
-        for (i, server) in realServers.enumerated() {
-            try lab.spawn(server, ["python3", scripts.appendingPathComponent("responder.py").path, "rs\(i + 1)"])
+        for index in realServers.indices { try startResponder(index) }
+    }
+
+    /// Starts real `index`'s HTTP responder and waits until it listens.
+    func startResponder(_ index: Int) throws {
+        let server = realServers[index]
+        responders.processes[index] = try lab.spawn(server, ["python3", scripts.appendingPathComponent("responder.py").path,
+                                                             "rs\(index + 1)"])
+        try waitUntil("the responder in \(server) listens") {
+            (try? server.run("ss", "-Htln", "sport", "= :80").output.contains(":80")) ?? false
         }
-        for server in realServers {
-            try waitUntil("the responder in \(server) listens") {
-                (try? server.run("ss", "-Htln", "sport", "= :80").output.contains(":80")) ?? false
-            }
-        }
+    }
+
+    /// Stops real `index`'s HTTP responder (by its PID) and waits until nothing listens.
+    func stopResponder(_ index: Int) throws {
+        guard let process = responders.processes.removeValue(forKey: index) else { return }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
     }
 
     func tearDown() {
@@ -143,6 +155,11 @@ func waitUntil(_ what: String, seconds: Double = 10, _ condition: () -> Bool) th
         guard Date() < deadline else { throw LabTestError("timed out waiting until \(what)") }
         usleep(50_000)
     }
+}
+
+/// The responders' processes; a class so that the lab value can start and stop them.
+final class Responders: @unchecked Sendable {
+    var processes: [Int: Process] = [:]
 }
 
 struct LabTestError: Error, CustomStringConvertible {

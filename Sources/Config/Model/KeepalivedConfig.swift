@@ -5,6 +5,7 @@ public struct KeepalivedConfig: Codable, Sendable, Hashable {
     public var global = GlobalDefinitions()
     public var vrrpScripts: [VRRPScript] = []
     public var trackFiles: [TrackFile] = []
+    public var trackProcesses: [TrackProcess] = []
     public var vrrpSyncGroups: [VRRPSyncGroup] = []
     public var vrrpInstances: [VRRPInstance] = []
     public var virtualServerGroups: [VirtualServerGroup] = []

@@ -31,6 +31,32 @@ public struct TrackFile: Codable, Sendable, Hashable {
     public init(name: String) { self.name = name }
 }
 
+/// `vrrp_track_process NAME { process NAME [ARGS...]; param_match; weight N [reverse]; quorum;
+/// quorum_max; delay / fork_delay / terminate_delay; full_command }`: up while the number of
+/// matching processes is within quorum...quorum_max.
+public struct TrackProcess: Codable, Sendable, Hashable {
+    public enum ParameterMatch: String, Codable, Sendable { case exact, initial, partial }
+
+    public var name: String
+    /// The process name (its `comm`, or argv[0] with `full_command`).
+    public var process = ""
+    /// Arguments to match when given (after argv[0]).
+    public var parameters: [String] = []
+    public var parameterMatch = ParameterMatch.exact
+    public var weight = 0
+    public var reverse = false
+    public var quorum = 1
+    public var quorumMax: Int?
+    /// Seconds a rising count must last before the tracker goes up (fork_delay).
+    public var forkDelay = 0.0
+    /// Seconds a falling count must last before the tracker goes down (terminate_delay).
+    public var terminateDelay = 0.0
+    public var fullCommand = false
+    @Unencoded public var source = SourceMap()
+
+    public init(name: String) { self.name = name }
+}
+
 /// One entry of `track_interface`, `track_script` or `track_file`: a name with an optional weight.
 public struct Tracker: Codable, Sendable, Hashable {
     public var name: String
@@ -69,6 +95,7 @@ public struct VRRPInstance: Codable, Sendable, Hashable {
     public var trackInterfaces: [Tracker] = []
     public var trackScripts: [Tracker] = []
     public var trackFiles: [Tracker] = []
+    public var trackProcesses: [Tracker] = []
     public var notify = StateNotifications()
     public var smtpAlert: Bool?
     /// Resolved from the global `vrrp_garp_*` values for those not set here.
@@ -140,6 +167,7 @@ public struct VRRPSyncGroup: Codable, Sendable, Hashable {
     public var trackInterfaces: [Tracker] = []
     public var trackScripts: [Tracker] = []
     public var trackFiles: [Tracker] = []
+    public var trackProcesses: [Tracker] = []
     public var notify = StateNotifications()
     public var smtpAlert: Bool?
     public var syncGroupTrackingWeight = false

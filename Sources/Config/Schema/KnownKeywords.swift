@@ -4,7 +4,7 @@
 enum KnownKeywords {
     static let topLevel = [
         "static_ipaddress", "static_routes", "static_rules", "linkbeat_interfaces", "track_group",
-        "vrrp_track_process", "bfd_instance", "garp_group", "interface_up_down_delays", "SSL",
+        "bfd_instance", "garp_group", "interface_up_down_delays", "SSL",
         "net_namespace", "net_namespace_ipvs", "namespace_with_ipsets", "instance", "use_pid_dir",
         "linkbeat_use_polling", "child_wait_time",
     ]
@@ -35,7 +35,7 @@ enum KnownKeywords {
     ]
 
     static let vrrpInstance = [
-        "vrf", "use_vmac_addr", "use_ipvlan", "native_ipv6", "track_process", "track_bfd", "mcast_dst_ip",
+        "vrf", "use_vmac_addr", "use_ipvlan", "native_ipv6", "track_bfd", "mcast_dst_ip",
         "track_src_ip", "unicast_fault_no_peer", "unicast_ttl", "old_unicast_checksum", "garp_extra_if",
         "virtual_routes", "virtual_rules", "promote_secondaries", "debug", "notify_priority_changes",
         "kernel_rx_buf_size", "linkbeat_use_polling", "auth_hmac", "no_virtual_ipaddress",
@@ -43,7 +43,7 @@ enum KnownKeywords {
     ]
 
     static let syncGroup = [
-        "track_process", "track_bfd", "notify_deleted", "notify_priority_changes", "global_tracking",
+        "track_bfd", "notify_deleted", "notify_priority_changes", "global_tracking",
     ]
 
     static let virtualServer = [

@@ -8,6 +8,7 @@ enum TopLevelSchema {
         .block("global_defs", \.global) { GlobalDefsSchema.schema }.repeatable(),
         .namedBlock("vrrp_script", \.vrrpScripts, make: { VRRPScript(name: $0) }) { VRRPScriptSchema.schema },
         .namedBlock("track_file", \.trackFiles, make: { TrackFile(name: $0) }) { TrackFileSchema.schema }.alias("vrrp_track_file"),
+        .namedBlock("vrrp_track_process", \.trackProcesses, make: { TrackProcess(name: $0) }) { TrackProcessSchema.schema },
         .namedBlock("vrrp_instance", \.vrrpInstances, make: { VRRPInstance(name: $0) }) { VRRPInstanceSchema.schema },
         .namedBlock("vrrp_sync_group", \.vrrpSyncGroups, make: { VRRPSyncGroup(name: $0) }) { VRRPSyncGroupSchema.schema },
         VirtualServerGroupSchema.rule,

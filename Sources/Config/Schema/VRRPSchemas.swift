@@ -2,6 +2,7 @@
 
 extension VRRPScript: SourceMapped {}
 extension TrackFile: SourceMapped {}
+extension TrackProcess: SourceMapped {}
 extension VRRPInstance: SourceMapped {}
 extension Authentication: SourceMapped {}
 extension VRRPSyncGroup: SourceMapped {}
@@ -66,6 +67,53 @@ enum TrackFileSchema {
     ])
 }
 
+enum TrackProcessSchema {
+    static let schema = BlockSchema<TrackProcess>("vrrp_track_process", [
+        .custom("process") { model, statement, context in
+            guard context.expectArguments(statement, 1...Int.max, what: "a process name") else { return }
+            model.process = statement.arguments[0].text
+            model.parameters = statement.arguments.dropFirst().map(\.text)
+        },
+        .custom("param_match") { model, statement, context in
+            guard context.expectArguments(statement, 1...1) else { return }
+            guard let match = TrackProcess.ParameterMatch(rawValue: statement.arguments[0].text) else {
+                context.log.error("'param_match' is 'initial' or 'partial'; got '\(statement.arguments[0].text)'",
+                                  at: statement.arguments[0].location)
+                return
+            }
+            model.parameterMatch = match
+        },
+        .custom("weight") { model, statement, context in
+            guard context.expectArguments(statement, 1...2),
+                  let weight = context.integer(statement.arguments[0], for: "weight", in: -254...254) else { return }
+            model.weight = weight
+            if statement.arguments.count == 2 {
+                guard statement.arguments[1].text == "reverse" else {
+                    context.log.error("'weight' takes only 'reverse' after the value; got '\(statement.arguments[1].text)'",
+                                      at: statement.arguments[1].location)
+                    return
+                }
+                model.reverse = true
+            }
+        },
+        .integer("quorum", \.quorum, 1...65535),
+        .custom("quorum_max") { model, statement, context in
+            guard context.expectArguments(statement, 1...1),
+                  let value = context.integer(statement.arguments[0], for: "quorum_max", in: 0...65535) else { return }
+            model.quorumMax = value
+        },
+        .custom("delay") { model, statement, context in
+            guard context.expectArguments(statement, 1...1),
+                  let value = context.decimal(statement.arguments[0], for: "delay", in: 0...2_147_483) else { return }
+            model.forkDelay = value
+            model.terminateDelay = value
+        },
+        .decimal("fork_delay", \.forkDelay, 0...2_147_483),
+        .decimal("terminate_delay", \.terminateDelay, 0...2_147_483),
+        .flag("full_command", \.fullCommand, optionalBool: false),
+    ])
+}
+
 enum AuthenticationSchema {
     static let schema = BlockSchema<Authentication>("authentication", [
         .choice("auth_type", \.type, ["PASS": .pass, "AH": .ah]),
@@ -106,6 +154,7 @@ enum VRRPInstanceSchema {
         .trackers("track_interface", \.trackInterfaces, weights: -253...253),
         .trackers("track_script", \.trackScripts, weights: -253...253),
         .trackers("track_file", \.trackFiles, weights: -254...254),
+        .trackers("track_process", \.trackProcesses, weights: -254...254),
         .script("notify_master", \.notify.master),
         .script("notify_backup", \.notify.backup),
         .script("notify_fault", \.notify.fault),
@@ -146,6 +195,7 @@ enum VRRPSyncGroupSchema {
         .trackers("track_interface", \.trackInterfaces, weights: -253...253),
         .trackers("track_script", \.trackScripts, weights: -253...253),
         .trackers("track_file", \.trackFiles, weights: -254...254),
+        .trackers("track_process", \.trackProcesses, weights: -254...254),
         .script("notify_master", \.notify.master),
         .script("notify_backup", \.notify.backup),
         .script("notify_fault", \.notify.fault),

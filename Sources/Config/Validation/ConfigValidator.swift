@@ -24,6 +24,7 @@ enum ConfigValidator {
         unique("vrrp_instance", config.vrrpInstances.map { ($0.name, $0.source.declaration) })
         unique("vrrp_script", config.vrrpScripts.map { ($0.name, $0.source.declaration) })
         unique("track_file", config.trackFiles.map { ($0.name, $0.source.declaration) })
+        unique("vrrp_track_process", config.trackProcesses.map { ($0.name, $0.source.declaration) })
         unique("vrrp_sync_group", config.vrrpSyncGroups.map { ($0.name, $0.source.declaration) })
         unique("virtual_server_group", config.virtualServerGroups.map { ($0.name, $0.source.declaration) })
     }

@@ -5,14 +5,20 @@ enum VRRPChecks {
     static func check(_ config: KeepalivedConfig, log: inout DiagnosticLog) {
         let scripts = config.vrrpScripts.map(\.name)
         let files = config.trackFiles.map(\.name)
+        let processes = config.trackProcesses.map(\.name)
         for instance in config.vrrpInstances {
             checkInstance(instance, log: &log)
             checkTrackers(instance.trackScripts, kind: "track_script", target: "vrrp_script", names: scripts, log: &log)
             checkTrackers(instance.trackFiles, kind: "track_file", target: "track_file", names: files, log: &log)
+            checkTrackers(instance.trackProcesses, kind: "track_process", target: "vrrp_track_process", names: processes, log: &log)
         }
         for group in config.vrrpSyncGroups {
             checkTrackers(group.trackScripts, kind: "track_script", target: "vrrp_script", names: scripts, log: &log)
             checkTrackers(group.trackFiles, kind: "track_file", target: "track_file", names: files, log: &log)
+            checkTrackers(group.trackProcesses, kind: "track_process", target: "vrrp_track_process", names: processes, log: &log)
+        }
+        for tracker in config.trackProcesses where tracker.process.isEmpty {
+            log.error("vrrp_track_process '\(tracker.name)' needs a 'process'", at: tracker.source.declaration)
         }
         checkSyncGroups(config, log: &log)
         checkRouterIDs(config.vrrpInstances, log: &log)

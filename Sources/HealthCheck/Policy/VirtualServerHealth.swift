@@ -54,6 +54,26 @@ public struct VirtualServerHealth: Sendable {
         self.quorumIsUp = liveWeight >= configuration.quorum + configuration.hysteresis
     }
 
+    /// On reload: the reals whose checkers did not change (same endpoint, same checker
+    /// configurations and timing) keep what their checkers knew (liveness, a retry under way,
+    /// dynamic weights) instead of starting afresh; quorum then follows from the live weight with
+    /// the previous quorum state as the hysteresis' starting point. Call before `start()`.
+    public mutating func adopt(_ previous: VirtualServerHealth) {
+        var known: [Endpoint: RealServerState] = [:]
+        for real in previous.reals { known[real.configuration.endpoint] = real }
+        for index in reals.indices {
+            guard let old = known[reals[index].configuration.endpoint],
+                  old.configuration.checkers == reals[index].configuration.checkers,
+                  old.checkers.map(\.timing) == reals[index].checkers.map(\.timing) else { continue }
+            reals[index].checkers = old.checkers
+            reals[index].dynamicWeights = old.dynamicWeights
+            reals[index].isAlive = old.checkers.allSatisfy(\.isUp)
+        }
+        let weight = liveWeight
+        let quorum = configuration.quorum, hysteresis = configuration.hysteresis
+        quorumIsUp = previous.quorumIsUp ? !(weight == 0 || weight < quorum - hysteresis) : weight >= quorum + hysteresis
+    }
+
     /// Sum of the effective weights of live reals.
     public var liveWeight: Int {
         reals.reduce(0) { $0 + ($1.isAlive ? $1.effectiveWeight : 0) }

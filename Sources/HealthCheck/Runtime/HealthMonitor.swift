@@ -13,6 +13,7 @@ public actor HealthMonitor {
     private let checkers: [CheckerKey: any HealthChecker]
     private let environment: CheckerEnvironment
     private let notifier: Notifier
+    private var shutdownScripts = true
 
     struct CheckerKey: Hashable, Sendable {
         var service: String
@@ -20,14 +21,18 @@ public actor HealthMonitor {
         var checker: Int
     }
 
+    /// `adopting`: the previous monitor's `snapshot()` on reload (see VirtualServerHealth.adopt).
     public init(services configurations: [VirtualServerHealthConfiguration],
-                environment: CheckerEnvironment = CheckerEnvironment()) throws {
+                environment: CheckerEnvironment = CheckerEnvironment(),
+                adopting previous: [VirtualServerHealth] = []) throws {
+        let known = Dictionary(previous.map { ($0.configuration.name, $0) }) { first, _ in first }
         (events, continuation) = AsyncStream.makeStream(of: HealthEvent.self)
         var services: [String: VirtualServerHealth] = [:]
         var checkers: [CheckerKey: any HealthChecker] = [:]
         for configuration in configurations {
             guard services[configuration.name] == nil else { throw HealthMonitorError.duplicateService(configuration.name) }
-            let health = VirtualServerHealth(configuration)
+            var health = VirtualServerHealth(configuration)
+            if let old = known[configuration.name] { health.adopt(old) }
             for (realIndex, real) in health.reals.enumerated() {
                 for (checkerIndex, checker) in real.configuration.checkers.enumerated() {
                     checkers[CheckerKey(service: configuration.name, real: realIndex, checker: checkerIndex)] =
@@ -43,6 +48,14 @@ public actor HealthMonitor {
         self.environment = environment
         self.notifier = Notifier(runner: environment.scripts)
     }
+
+    /// Every virtual server's state now, in configuration order (status, and the next monitor's
+    /// `adopting` on reload).
+    public func snapshot() -> [VirtualServerHealth] { order.compactMap { services[$0] } }
+
+    /// This monitor is being replaced (reload), not shut down: when cancelled it skips omega's
+    /// shutdown scripts.
+    public func skipShutdownScripts() { shutdownScripts = false }
 
     /// The pool the data path should hold for `service` now.
     public func pool(of service: String) -> [PoolMember]? { services[service]?.pool }
@@ -62,7 +75,7 @@ public actor HealthMonitor {
             }
             await group.waitForAll()
         }
-        for name in order {
+        for name in order where shutdownScripts {
             guard var health = services[name] else { continue }
             let changes = health.stop()
             services[name] = health
