@@ -3,11 +3,12 @@
 // ARP for it, and each real answers its name ("real1", "real2") on `port`.
 import NetLab
 
-struct DRTopology {
+final class DRTopology {
     let client: NetworkNamespace
     let director: NetworkNamespace
     let reals: [NetworkNamespace]
     private let servers: [LineServer]
+    private var stopped: Set<Int> = []
 
     init(lab: Lab, vip: String, port: UInt16) throws {
         let fabric = try lab.namespace("sw")
@@ -40,5 +41,11 @@ struct DRTopology {
         servers = try zip(reals, ["real1", "real2"]).map { try LineServer(in: $0, port: port, reply: $1) }
     }
 
-    func stop() { servers.forEach { $0.stop() } }
+    /// Stops real `index`'s server (0 or 1): its port then refuses connections.
+    func stopServer(_ index: Int) {
+        guard stopped.insert(index).inserted else { return }
+        servers[index].stop()
+    }
+
+    func stop() { servers.indices.forEach(stopServer) }
 }

@@ -158,30 +158,29 @@ struct IPVSDaemonTests {
         #expect(try run.stop() == 0, "\(log)")
     }
 
-    /// Real connections through the daemon's IPVS services, before and after a reload that
-    /// drains one real (weight 0, as a failed health check with inhibit_on_failure gives).
-    @Test func connectionsThroughTheDaemonsDirectRoutedServiceFollowAReload() throws {
+    /// Real connections through the daemon's IPVS services: spread over both reals; a real whose
+    /// server stops fails its TCP_CHECK and leaves the table (every connection then goes to the
+    /// other); a reload that drops it and changes the other's weight is followed.
+    @Test func connectionsThroughTheDaemonsDirectRoutedServiceFollowHealthChecksAndReloads() throws {
         let lab = try Lab("ipvs-daemon-dr")
         defer { lab.tearDown() }
         let vip = "203.0.113.100", port: UInt16 = 8080
         let topology = try DRTopology(lab: lab, vip: vip, port: port)
         defer { topology.stop() }
-        func config(real2Weight: Int) -> String {
-            """
-            virtual_server \(vip) \(port) {
-                protocol TCP
-                lvs_sched rr
-                lb_kind DR
-                real_server 203.0.113.11 \(port) {}
-                real_server 203.0.113.12 \(port) { weight \(real2Weight) }
-            }
-
-            """
+        func config(_ reals: [(String, Int)]) -> String {
+            "virtual_server \(vip) \(port) {\n    protocol TCP\n    lvs_sched rr\n    lb_kind DR\n"
+                + "    delay_loop 1\n    retry 1\n    delay_before_retry 0.2\n    connect_timeout 1\n"
+                + reals.map { "    real_server \($0.0) \(port) {\n        weight \($0.1)\n        TCP_CHECK {}\n    }\n" }.joined()
+                + "}\n"
         }
-        let run = try DaemonRun(lab: lab, in: topology.director, config: config(real2Weight: 1))
+        let run = try DaemonRun(lab: lab, in: topology.director, config: config([("203.0.113.11", 1), ("203.0.113.12", 1)]))
         try run.start(["--dataplane", "ipvs"])
         let service = IPVSServiceKey.address(.tcp, address(vip), port: port)
-        _ = try run.waitForTable(in: topology.director) { $0.virtualServer(service)?.destinations.count == 2 }
+        func reals(_ table: IPVSState) -> [String] {
+            (table.virtualServer(service)?.destinations ?? []).map { "\($0.address) w\($0.weight)" }.sorted()
+        }
+        var table = try run.waitForTable(in: topology.director) { reals($0).count == 2 }
+        #expect(reals(table) == ["203.0.113.11 w1", "203.0.113.12 w1"], "\(run.log)")
 
         var answers: [String: Int] = [:]
         for _ in 0..<10 {
@@ -189,11 +188,18 @@ struct IPVSDaemonTests {
         }
         #expect(answers == ["real1": 5, "real2": 5], "\(run.log)")
 
-        try run.reload(config(real2Weight: 0))
-        _ = try run.waitForTable(in: topology.director) { $0.virtualServer(service)?.destinations.map(\.weight).sorted() == [0, 1] }
+        // real2's server stops: its TCP_CHECK fails and the daemon takes it out of IPVS.
+        topology.stopServer(1)
+        table = try run.waitForTable(in: topology.director) { reals($0) == ["203.0.113.11 w1"] }
+        #expect(reals(table) == ["203.0.113.11 w1"], "\(run.log)")
         for _ in 0..<4 {
             #expect(try LineClient.fetch(from: topology.client, address: vip, port: port) == "real1")
         }
+
+        // A reload without real2 and with real1 at weight 3.
+        try run.reload(config([("203.0.113.11", 3)]))
+        table = try run.waitForTable(in: topology.director) { reals($0) == ["203.0.113.11 w3"] }
+        #expect(reals(table) == ["203.0.113.11 w3"], "\(run.log)")
         #expect(try run.stop() == 0, "\(run.log)")
         #expect(try KernelTable.read(in: topology.director) == .empty)
     }
