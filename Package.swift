@@ -66,10 +66,11 @@ let package = Package(
         // IPVS through generic netlink (libnl-genl): desired state, planner, reconciler.
         .target(name: "IPVS", dependencies: ["CNetlink"]),
 
-        // The XDP data-path controller: keepalived virtual servers -> Balancer services ->
-        // neighbour-resolved DR maps, pinned so that they outlive the process that wrote them.
+        // The data paths: XDP (keepalived virtual servers -> Balancer services -> neighbour-resolved
+        // DR maps, pinned so that they outlive the process that wrote them) and IPVS, and the split
+        // of a configuration's virtual servers between them.
         .target(name: "Dataplane", dependencies: [
-            "Balancer", "BPF", "Config", "Netlink",
+            "Balancer", "BPF", "Config", "IPVS", "Netlink",
             .product(name: "Logging", package: "swift-log"),
         ]),
 
@@ -116,7 +117,7 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         .testTarget(name: "ServiceHealthTests", dependencies: ["ServiceHealth", "HealthCheck", "Config"]),
-        .testTarget(name: "DataplaneTests", dependencies: ["Dataplane", "Balancer", "BPF", "Config", "NetLab"]),
+        .testTarget(name: "DataplaneTests", dependencies: ["Dataplane", "Balancer", "BPF", "Config", "IPVS", "NetLab"]),
     ],
     swiftLanguageModes: [.v6]
 )

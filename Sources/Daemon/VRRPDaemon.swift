@@ -56,9 +56,9 @@ public final class VRRPDaemon: Service, Sendable {
         let trackers = VRRPTrackers(directory: directory, logger: logger)
         let monitor = try LinkMonitor()
         let program = try loadProgramIfWanted()
-        // virtual_server blocks: DR steering on the same entry program (Sources/Dataplane), holding
-        // the real servers the health checks keep in service (ServiceSupervisor).
-        let steering = DaemonSteering(program: program, objectPath: options.bpfObjectPath, logger: logger)
+        // virtual_server blocks: XDP DR steering on the same entry program and/or IPVS (--dataplane),
+        // holding the real servers the health checks keep in service (ServiceSupervisor).
+        let steering = DataPathChoice.make(options: options, program: program, logger: logger)
         try await services.start(config, on: steering)
 
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -93,7 +93,7 @@ public final class VRRPDaemon: Service, Sendable {
             await generation.stop(keeping: [])
             await notify.drain()
             await notify.closeFIFOs()
-            await services.stop()   // checkers end; forwarding stays as programmed
+            await services.stop()   // checkers end; XDP forwarding stays, owned IPVS services go
             monitor.stop()
             if let program { await detachAll(program, generation.attached) }
             group.cancelAll()

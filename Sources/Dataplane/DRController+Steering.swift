@@ -26,15 +26,19 @@ extension DRController {
         var result: [DRApplyReport.Steering] = []
         for (name, ifindex) in interfaces {
             var mode: XDPMode?
-            if try XDPAttachment.attachedProgramID(ifindex: Int32(ifindex)) != ownID {
-                let attached = try XDPAttachment.attachPreferringNative(programFD: fd, ifindex: Int32(ifindex))
-                if attached == .generic {
-                    report.warnings.append("\(name): the driver refused native XDP; attached in generic (skb) mode, which is slower")
+            do {
+                if try XDPAttachment.attachedProgramID(ifindex: Int32(ifindex)) != ownID {
+                    let attached = try XDPAttachment.attachPreferringNative(programFD: fd, ifindex: Int32(ifindex))
+                    if attached == .generic {
+                        report.warnings.append("\(name): the driver refused native XDP; attached in generic (skb) mode, which is slower")
+                    }
+                    logger.notice("\(name): XDP entry program attached in \(attached.rawValue) mode")
+                    mode = attached
                 }
-                logger.notice("\(name): XDP entry program attached in \(attached.rawValue) mode")
-                mode = attached
+                try await program.setDRSteering(true, ifindex: ifindex)
+            } catch {
+                throw DRSteeringFailure(interface: name, ifindex: ifindex, cause: "\(error)")
             }
-            try await program.setDRSteering(true, ifindex: ifindex)
             steered.insert(ifindex)
             result.append(.init(interface: name, ifindex: ifindex, attachedMode: mode))
         }
@@ -53,4 +57,14 @@ extension DRController {
             try XDPAttachment.detach(ifindex: Int32(ifindex))
         }
     }
+}
+
+/// XDP could not steer on one interface (attach refused, stage switch failed): the split data
+/// path then sends the services reached through it to IPVS.
+public struct DRSteeringFailure: Error, CustomStringConvertible, Sendable {
+    public let interface: String
+    public let ifindex: UInt32
+    public let cause: String
+
+    public var description: String { "\(interface): XDP cannot steer here: \(cause)" }
 }

@@ -47,6 +47,13 @@ public actor DaemonSteering: DataPath {
         await controller?.stop()
     }
 
+    /// Gives the XDP path up after a failed apply (the split path then hands its services to
+    /// IPVS): steering off where this controller switched it on, the controller forgotten.
+    public func abandon() async {
+        await controller?.stop(removingSteering: true)
+        controller = nil
+    }
+
     private func log(_ report: DRApplyReport) {
         logger.notice("DR steering: \(report.services.count) services, \(report.reals.count) reals, \(report.unresolved.count) unresolved")
         for note in report.notes { logger.info("DR steering: \(note)") }

@@ -5,7 +5,7 @@
 // - lb_kind NAT or TUN (the service or a real), SCTP, fwmark services, services without a port;
 // - schedulers it does not implement (lc, wlc, sed, nq, ...), and a block without lvs_sched:
 //   keepalived's default there is wlc, so xdpha refuses instead of quietly using another one.
-//   Such services need IPVS, which xdpha does not drive yet;
+//   Such services need IPVS (`xdpha run --dataplane auto` sends them there, see DataPathSplit);
 // - persistence_granularity other than a single address, and the `ops` flag (one-packet
 //   scheduling: the XDP path always keeps a connection table).
 // Everything is checked before anything is refused, so one error lists every problem.
@@ -78,7 +78,7 @@ private struct Mapper {
 
         if server.forwardingMethod != .dr {
             refuse("lb_kind \(server.forwardingMethod.rawValue): the XDP path forwards by direct routing only "
-                   + "(lb_kind DR); NAT and TUN services need IPVS, which xdpha does not drive yet",
+                   + "(lb_kind DR); NAT and TUN services need IPVS (xdpha run --dataplane auto or ipvs)",
                    at: server.source["lvs_method"])
         }
         let transport: TransportProtocol
@@ -121,12 +121,12 @@ private struct Mapper {
     private func schedulerOf(_ server: VirtualServer, refuse: Refusal) -> Scheduler? {
         guard server.source.keywords["lvs_sched"] != nil else {
             refuse("no lvs_sched: keepalived's default is wlc, which the XDP path does not carry out; "
-                   + "write lvs_sched mh (weighted Maglev), sh, dh, rr or wrr")
+                   + "write lvs_sched mh (weighted Maglev), sh, dh, rr or wrr, or let IPVS serve it (xdpha run --dataplane auto or ipvs)")
             return nil
         }
         guard let scheduler = xdpScheduler(named: server.scheduler) else {
             refuse("scheduler '\(server.scheduler)' is not carried out by the XDP path (it implements "
-                   + "rr, wrr, mh, sh and dh); the IPVS fallback for other schedulers is not wired yet",
+                   + "rr, wrr, mh, sh and dh); IPVS serves it (xdpha run --dataplane auto or ipvs)",
                    at: server.source["lvs_sched"])
             return nil
         }

@@ -18,7 +18,7 @@ public enum IPVSError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .unavailable:
-            "the kernel has no IPVS (module ip_vs not loaded or not built)"
+            "generic netlink family IPVS not found (kernel module ip_vs not loaded or not built)"
         case .netlink(let operation, let message):
             "\(operation): netlink: \(message)"
         case .kernel(let operation, let code):

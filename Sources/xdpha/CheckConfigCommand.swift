@@ -52,6 +52,7 @@ struct CheckConfigCommand: ParsableCommand {
             standardError.write(Self.summary(errors: errors, warnings: warnings) + "\n")
         }
         guard errors == 0 else { throw ExitCode(1) }
+        for line in DataPathNotes.lines(for: result) { standardError.write(line + "\n") }
 
         if dump {
             var data = try result.config.jsonData()

@@ -1,6 +1,7 @@
 // `xdpha run -f CONF`: the daemon in the foreground.
 import ArgumentParser
 import Daemon
+import Dataplane
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -25,6 +26,13 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("pin-dir"), help: "Pin the XDP maps here, shared with attach, detach and status --services (empty: do not pin).")
     var pinDirectory: String = "/sys/fs/bpf/xdpha"
 
+    @Option(name: .customLong("dataplane"),
+            help: "Which path serves the virtual servers: auto (XDP where it attaches and serves the service, IPVS for the rest), xdp or ipvs.")
+    var dataPath: DataPathMode = .auto
+
+    @Flag(name: .customLong("dont-release-ipvs"), help: "Leave the IPVS services in the kernel when stopping (keepalived's -I).")
+    var dontReleaseIPVS = false
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: Logger.Level = .info
 
@@ -44,7 +52,8 @@ struct RunCommand: AsyncParsableCommand {
         let logger = Logger(label: "xdpha")
         let options = DaemonOptions(configPath: file, stateDirectory: stateDirectory,
                                     reception: vrrpReception, bpfObjectPath: bpfObject,
-                                    pinDirectory: pinDirectory.isEmpty ? nil : pinDirectory)
+                                    pinDirectory: pinDirectory.isEmpty ? nil : pinDirectory,
+                                    dataPath: dataPath, keepsIPVSServicesOnStop: dontReleaseIPVS)
         try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
         let pidFile = try PidFile(path: options.pidFilePath)
@@ -88,4 +97,5 @@ struct ControlService: Service {
 }
 
 extension VRRPReceptionMode: ExpressibleByArgument {}
+extension DataPathMode: ExpressibleByArgument {}
 extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -50,6 +50,25 @@ import Testing
         #expect(run.stdout == "valid/lvs-dr-wrr.conf: valid (1 vrrp_instance, 1 virtual_server)\n")
     }
 
+    /// lc, wlc, NAT... are no longer refused: IPVS serves them, which check-config notes.
+    @Test func aSchedulerOnlyIPVSCarriesOutIsValidWithANote() throws {
+        let directory = try Self.scratch(["k.conf": """
+            virtual_server 192.0.2.50 80 {
+                protocol TCP
+                lvs_sched lc
+                lb_kind DR
+                real_server 192.0.2.11 80 {}
+            }
+
+            """])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let run = try Self.run(["check-config", "--no-host-checks", "k.conf"], in: directory)
+        #expect(run.status == 0)
+        #expect(run.stdout == "k.conf: valid (0 vrrp_instance, 1 virtual_server)\n")
+        #expect(run.stderr.hasPrefix("k.conf:1: note: virtual_server 192.0.2.50:80 is served by IPVS (kernel module ip_vs) "
+                                     + "under --dataplane auto: scheduler 'lc' is not carried out by the XDP path"), "\(run.stderr)")
+    }
+
     @Test func errorsExitOneWithClangStyleDiagnostics() throws {
         let run = try Self.run(["check-config", "--no-host-checks", "invalid/missing-brace-list.conf"], in: Corpus.root)
         #expect(run.status == 1)

@@ -146,6 +146,6 @@ struct IPVSKernelTests {
 struct IPVSAbsentTests {
     @Test func clientReportsTheMissingFamily() {
         #expect(throws: IPVSError.unavailable) { try IPVSClient() }
-        #expect(IPVSClient.unavailableReason == "the kernel has no IPVS (module ip_vs not loaded or not built)")
+        #expect(IPVSClient.unavailableReason == "generic netlink family IPVS not found (kernel module ip_vs not loaded or not built)")
     }
 }

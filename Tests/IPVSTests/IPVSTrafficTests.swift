@@ -14,36 +14,9 @@ struct IPVSTrafficTests {
     @Test func directRoutedServiceSpreadsConnectionsOverBothRealServers() throws {
         let lab = try Lab("ipvs-dr")
         defer { lab.tearDown() }
-        let fabric = try lab.namespace("sw")
-        let client = try lab.namespace("client")
-        let director = try lab.namespace("director")
-        let reals = [try lab.namespace("real1"), try lab.namespace("real2")]
-
-        let hosts: [(NetworkNamespace, String, String)] = [
-            (client, "c0", "203.0.113.1/24"), (director, "d0", "203.0.113.2/24"),
-            (reals[0], "r1", "203.0.113.11/24"), (reals[1], "r2", "203.0.113.12/24"),
-        ]
-        for (namespace, port, cidr) in hosts {
-            try lab.link(namespace, "eth0", fabric, port)
-            try namespace.addAddress(cidr, dev: "eth0")
-        }
-        try lab.bridge("br0", in: fabric, ports: hosts.map(\.1))
-
-        // The director owns the VIP (it answers ARP for it); real servers hold it on lo and
-        // neither answer ARP for it nor use it as an ARP source.
-        try director.addAddress("\(Self.vip)/32", dev: "eth0")
-        for real in reals {
-            try real.addAddress("\(Self.vip)/32", dev: "lo")
-            for scope in ["all", "eth0"] {
-                try real.sysctl("net.ipv4.conf.\(scope).arp_ignore", "1")
-                try real.sysctl("net.ipv4.conf.\(scope).arp_announce", "2")
-                try real.sysctl("net.ipv4.conf.\(scope).rp_filter", "0")
-            }
-        }
-        try director.sysctl("net.ipv4.conf.eth0.rp_filter", "0")
-
-        let servers = try zip(reals, ["real1", "real2"]).map { try LineServer(in: $0, port: Self.port, reply: $1) }
-        defer { servers.forEach { $0.stop() } }
+        let topology = try DRTopology(lab: lab, vip: Self.vip, port: Self.port)
+        defer { topology.stop() }
+        let (client, director) = (topology.client, topology.director)
 
         let ipvs = try director.perform { try IPVSClient() }
         var reconciler = IPVSReconciler(client: ipvs)
