@@ -1,8 +1,10 @@
 // use_vmac at start: the macvlan made (or found, after a restart) on the instance's interface,
-// the VIPs that would have gone on that interface moved onto it, and the ARP settings keepalived
-// uses so that only the macvlan answers for the VIPs: the parent ignores ARP requests for
-// addresses it does not hold itself (arp_ignore 1, arp_filter 1); the macvlan accepts its own
-// adverts' loopback and asymmetric paths (accept_local 1, rp_filter 0).
+// the VIPs that would have gone on that interface moved onto it, and ARP settings so that only
+// the macvlan's MAC is ever tied to a VIP: the parent ignores ARP requests for addresses it
+// does not hold itself (arp_ignore 1, arp_filter 1), and its own ARP requests name its own
+// address, not a VIP (arp_announce 2: replies from a VIP may leave through the parent, whose
+// route to the subnet comes first); the macvlan accepts asymmetric paths (accept_local 1,
+// rp_filter 0).
 import Foundation
 import Logging
 import Netlink
@@ -19,6 +21,7 @@ enum VirtualMACSetup {
                 : vip
         }
         for (interface, key, value) in [(plan.interfaceName, "arp_ignore", "1"), (plan.interfaceName, "arp_filter", "1"),
+                                        (plan.interfaceName, "arp_announce", "2"),
                                         (vmac.name, "arp_ignore", "1"), (vmac.name, "accept_local", "1"),
                                         (vmac.name, "rp_filter", "0")] {
             let path = "/proc/sys/net/ipv4/conf/\(interface)/\(key)"
