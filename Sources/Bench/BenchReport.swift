@@ -32,6 +32,15 @@ struct BenchReport: Codable {
         try markdown.write(to: directory.appendingPathComponent("vrrp.md"), atomically: true, encoding: .utf8)
     }
 
+    /// Rewrites one part of the report in `directory` (the --*-only runs), keeping the others.
+    static func update(in directory: URL, _ change: (inout BenchReport) -> Void) throws {
+        let json = directory.appendingPathComponent("vrrp.json")
+        var report = try JSONDecoder().decode(BenchReport.self, from: Data(contentsOf: json))
+        change(&report)
+        report.machine = Machine.current()
+        try report.write(to: directory)
+    }
+
     var markdown: String {
         var lines = ["# VRRP benchmarks", "",
                      "Machine: \(machine.cpuModel), \(machine.cpus) CPUs, Linux \(machine.kernel), \(machine.date).",
