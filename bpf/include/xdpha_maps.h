@@ -310,7 +310,7 @@ struct xdpha_dr_real {
 
 /* xdpha_dr_cursors (PERCPU_ARRAY, key: service id): __u32 position of XDPHA_DR_SCHED_WALK. */
 
-/* xdpha_dr_flows (LRU_HASH, per-CPU LRU lists): connection table, so a flow stays on its real
+/* xdpha_dr_flows (LRU_HASH, common LRU list; see dr_maps.h): connection table, so a flow stays on its real
  * while rings change. Entries leave only by LRU eviction (no FIN/RST tracking). */
 struct xdpha_dr_flow_key {
     __be32 src[4];      /* client address, network order */
