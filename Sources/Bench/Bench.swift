@@ -24,9 +24,18 @@ struct Bench {
         let quick = CommandLine.arguments.contains("--quick")
         if CommandLine.arguments.contains("--advert-cost-only") {
             do {
-                let results = try await AdvertCostBenchmark(window: quick ? .seconds(2) : .seconds(5)).run()
+                let benchmark = AdvertCostBenchmark(window: quick ? .seconds(2) : .seconds(5))
+                let results = try await benchmark.run()
                 for r in results {
                     print("\(r.receiver.rawValue): \(Int(r.adverts)) adverts; backup \(r.perAdvertMicroseconds) us; master \(r.masterMicrosecondsPerSent) us per advert sent; machine \(r.machineMicroseconds) us")
+                }
+                // --compare-xdp OBJ: the XDP receiver again with another object, in this run.
+                if let object = option("--compare-xdp") {
+                    let other = try await benchmark.measureXDP(object: object)
+                    let mine = results.first { $0.receiver == .xdphaXDP }
+                    print(String(format: "xdpha (XDP, %@): %d adverts; XDP program %.2f us per advert; embedded / this: %.2f",
+                                 URL(fileURLWithPath: object).lastPathComponent, Int(other.adverts), other.xdpMicroseconds,
+                                 (mine?.xdpMicroseconds ?? 0) / max(other.xdpMicroseconds, 1e-9)))
                 }
                 if let output = option("--output") {
                     try BenchReport.update(in: URL(fileURLWithPath: output)) { $0.advertCost = results }
