@@ -59,7 +59,7 @@ struct AdvertCostBenchmark {
 
     /// The XDP receiver once more with another BPF object (`xdpha run --bpf-object`), to
     /// compare two versions of the program in one run (--compare-xdp OBJ); printed, not reported.
-    func measureXDP(object: String) async throws -> AdvertCostResult {
+    func measureXDP(object: String?) async throws -> AdvertCostResult {
         _ = try? Command.run(["sysctl", "-qw", "kernel.bpf_stats_enabled=1"], check: false)
         defer { _ = try? Command.run(["sysctl", "-qw", "kernel.bpf_stats_enabled=0"], check: false) }
         return try await measure(.xdphaXDP, objectPath: object)

@@ -29,13 +29,20 @@ struct Bench {
                 for r in results {
                     print("\(r.receiver.rawValue): \(Int(r.adverts)) adverts; backup \(r.perAdvertMicroseconds) us; master \(r.masterMicrosecondsPerSent) us per advert sent; machine \(r.machineMicroseconds) us")
                 }
-                // --compare-xdp OBJ: the XDP receiver again with another object, in this run.
+                // --compare-xdp OBJ: the XDP receiver with the embedded object and with OBJ, in
+                // alternating rounds of this run (the machine's load drifts), medians compared.
                 if let object = option("--compare-xdp") {
-                    let other = try await benchmark.measureXDP(object: object)
-                    let mine = results.first { $0.receiver == .xdphaXDP }
-                    print(String(format: "xdpha (XDP, %@): %d adverts; XDP program %.2f us per advert; embedded / this: %.2f",
-                                 URL(fileURLWithPath: object).lastPathComponent, Int(other.adverts), other.xdpMicroseconds,
-                                 (mine?.xdpMicroseconds ?? 0) / max(other.xdpMicroseconds, 1e-9)))
+                    var mine: [Double] = [], theirs: [Double] = []
+                    for _ in 0..<3 {
+                        mine.append(try await benchmark.measureXDP(object: nil).xdpMicroseconds)
+                        theirs.append(try await benchmark.measureXDP(object: object).xdpMicroseconds)
+                    }
+                    let median = { (values: [Double]) in values.sorted()[values.count / 2] }
+                    print(String(format: "XDP program per advert, 3 alternating rounds: embedded %@ (median %.2f us), %@ %@ (median %.2f us); embedded / other: %.2f",
+                                 mine.map { String(format: "%.2f", $0) }.joined(separator: " "), median(mine),
+                                 URL(fileURLWithPath: object).lastPathComponent,
+                                 theirs.map { String(format: "%.2f", $0) }.joined(separator: " "), median(theirs),
+                                 median(mine) / max(median(theirs), 1e-9)))
                 }
                 if let output = option("--output") {
                     try BenchReport.update(in: URL(fileURLWithPath: output)) { $0.advertCost = results }

@@ -44,7 +44,8 @@ struct BenchReport: Codable {
     var markdown: String {
         var lines = ["# VRRP benchmarks", "",
                      "Machine: \(machine.cpuModel), \(machine.cpus) CPUs, Linux \(machine.kernel), \(machine.date).",
-                     "All figures measured side by side in one run on this (noisy, shared) machine.", "",
+                     "The figures of one table are measured side by side in one run on this (noisy, shared) machine;",
+                     "tables may come from separate runs (`--advert-cost-only`, `--packet-cost-only`), dated by the last.", "",
                      "## Failover gap seen by a client pinging the VIP every 2 ms (median of trials, ms)", "",
                      "| setting | fault | xdpha | keepalived | target | xdpha trials | keepalived trials |",
                      "|---|---|---|---|---|---|---|"]
