@@ -195,6 +195,19 @@ static __always_inline int vrrp_checksum_ok(struct xdp_md *ctx, __u32 offset, __
 }
 
 /* The v3 pseudo-header's partial sum, or -1 when the frame is too short to hold it. */
+/* The one's complement sum of `count` 32-bit words on the stack, carries folded back into 32 bits
+ * (what bpf_csum_diff returns, without its kernel call). */
+static __always_inline __u32 vrrp_sum_words(const __u32 *words, const int count)
+{
+    __u64 sum = 0;
+#pragma unroll
+    for (int i = 0; i < count; i++)
+        sum += words[i];
+    sum = (sum & 0xffffffff) + (sum >> 32);
+    sum = (sum & 0xffffffff) + (sum >> 32);
+    return (__u32)sum;
+}
+
 static __always_inline __s64 vrrp_pseudo_sum(void *data, void *data_end, struct packet *p, __u32 length)
 {
     if (p->eth_proto == ETH_P_IP) {
@@ -205,7 +218,7 @@ static __always_inline __s64 vrrp_pseudo_sum(void *data, void *data_end, struct 
             .saddr = ip->saddr, .daddr = ip->daddr,
             .protocol = XDPHA_IPPROTO_VRRP, .length = bpf_htons(length),
         };
-        return bpf_csum_diff(0, 0, (__be32 *)&ph, sizeof(ph), 0);
+        return vrrp_sum_words((const __u32 *)&ph, sizeof(ph) / 4);
     }
     struct ipv6hdr *ip6 = data + p->l3_off;
     if ((void *)(ip6 + 1) > data_end)
@@ -214,7 +227,7 @@ static __always_inline __s64 vrrp_pseudo_sum(void *data, void *data_end, struct 
         .saddr = ip6->saddr, .daddr = ip6->daddr,
         .length = bpf_htonl(length), .next_header = XDPHA_IPPROTO_VRRP,
     };
-    return bpf_csum_diff(0, 0, (__be32 *)&ph, sizeof(ph), 0);
+    return vrrp_sum_words((const __u32 *)&ph, sizeof(ph) / 4);
 }
 
 /* The IP payload length (the VRRP message's) and source address; -1 if the header is cut. */
