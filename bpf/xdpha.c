@@ -16,9 +16,9 @@
 
 struct {
     __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-    __uint(max_entries, XDPHA_TRAFFIC_MAX);
+    __uint(max_entries, 1);
     __type(key, __u32);
-    __type(value, __u64);
+    __type(value, struct xdpha_traffic_counts);
 } xdpha_traffic SEC(".maps");
 
 struct {
@@ -28,17 +28,34 @@ struct {
     __type(value, struct xdpha_iface);
 } xdpha_ifaces SEC(".maps");
 
+struct {
+    __uint(type, BPF_MAP_TYPE_ARRAY);
+    __uint(max_entries, XDPHA_IFACE_SLOTS);
+    __type(key, __u32);
+    __type(value, struct xdpha_iface_slot);
+} xdpha_iface_slots SEC(".maps");
+
 /* A stage returns STAGE_CONTINUE when the frame is not its business, or an XDP verdict. */
 #define STAGE_CONTINUE (-1)
 
 #include "vrrp_rx.h"
 #include "dr_steer.h"
 
-static __always_inline void count(__u32 class)
+static __always_inline void count(struct xdpha_traffic_counts *counts, __u32 class)
 {
-    __u64 *value = bpf_map_lookup_elem(&xdpha_traffic, &class);
-    if (value)
-        *value += 1;
+    if (counts && class < XDPHA_TRAFFIC_MAX)
+        counts->count[class] += 1;
+}
+
+/* The stages switched on for `ifindex`: its slot when the slot is its own, else xdpha_ifaces. */
+static __always_inline __u32 iface_flags(__u32 ifindex)
+{
+    __u32 slot = ifindex % XDPHA_IFACE_SLOTS;
+    struct xdpha_iface_slot *fast = bpf_map_lookup_elem(&xdpha_iface_slots, &slot);
+    if (fast && fast->ifindex == ifindex)
+        return fast->flags;
+    struct xdpha_iface *iface = bpf_map_lookup_elem(&xdpha_ifaces, &ifindex);
+    return iface ? iface->flags : 0;
 }
 
 SEC("xdp")
@@ -47,54 +64,52 @@ int xdpha_entry(struct xdp_md *ctx)
     void *data = (void *)(long)ctx->data;
     void *data_end = (void *)(long)ctx->data_end;
     struct packet p = {};
+    __u32 zero = 0;
+    struct xdpha_traffic_counts *counts = bpf_map_lookup_elem(&xdpha_traffic, &zero);
 
-    count(XDPHA_TRAFFIC_ALL);
+    count(counts, XDPHA_TRAFFIC_ALL);
     enum parse_result result = parse_packet(data, data_end, &p);
     if (p.vlan_tags)
-        count(XDPHA_TRAFFIC_VLAN);
+        count(counts, XDPHA_TRAFFIC_VLAN);
     if (result == PARSE_TRUNCATED) {
-        count(XDPHA_TRAFFIC_TRUNCATED);
+        count(counts, XDPHA_TRAFFIC_TRUNCATED);
         return XDP_PASS;
     }
     if (result == PARSE_NOT_IP) {
-        count(p.eth_proto == ETH_P_ARP ? XDPHA_TRAFFIC_ARP : XDPHA_TRAFFIC_OTHER);
+        count(counts, p.eth_proto == ETH_P_ARP ? XDPHA_TRAFFIC_ARP : XDPHA_TRAFFIC_OTHER);
         return XDP_PASS;
     }
 
-    count(p.eth_proto == ETH_P_IP ? XDPHA_TRAFFIC_IPV4 : XDPHA_TRAFFIC_IPV6);
+    count(counts, p.eth_proto == ETH_P_IP ? XDPHA_TRAFFIC_IPV4 : XDPHA_TRAFFIC_IPV6);
     if (p.fragment)
-        count(XDPHA_TRAFFIC_FRAGMENT);
+        count(counts, XDPHA_TRAFFIC_FRAGMENT);
     if (p.options)
-        count(XDPHA_TRAFFIC_IP_OPTIONS);
+        count(counts, XDPHA_TRAFFIC_IP_OPTIONS);
 
     switch (p.l4_proto) {
     case IPPROTO_ICMP:
     case IPPROTO_ICMPV6:
-        count(XDPHA_TRAFFIC_ICMP);
+        count(counts, XDPHA_TRAFFIC_ICMP);
         break;
     case XDPHA_IPPROTO_VRRP:
-        count(XDPHA_TRAFFIC_VRRP);
+        count(counts, XDPHA_TRAFFIC_VRRP);
         break;
     case IPPROTO_TCP:
-        count(XDPHA_TRAFFIC_TCP);
+        count(counts, XDPHA_TRAFFIC_TCP);
         break;
     case IPPROTO_UDP:
-        count(XDPHA_TRAFFIC_UDP);
+        count(counts, XDPHA_TRAFFIC_UDP);
         break;
     }
 
-    __u32 ifindex = ctx->ingress_ifindex;
-    struct xdpha_iface *iface = bpf_map_lookup_elem(&xdpha_ifaces, &ifindex);
-    if (!iface)
-        return XDP_PASS;
-
+    __u32 flags = iface_flags(ctx->ingress_ifindex);
     int verdict;
-    if (iface->flags & XDPHA_IFACE_VRRP_RX) {
+    if (flags & XDPHA_IFACE_VRRP_RX) {
         verdict = vrrp_stage(ctx, &p);
         if (verdict != STAGE_CONTINUE)
             return verdict;
     }
-    if (iface->flags & XDPHA_IFACE_DR_STEER) {
+    if (flags & XDPHA_IFACE_DR_STEER) {
         verdict = dr_stage(ctx, &p);
         if (verdict != STAGE_CONTINUE)
             return verdict;

@@ -14,16 +14,7 @@ extension EntryProgram {
     /// Switches DR steering on or off for frames arriving on `ifindex`, keeping the interface's
     /// other stages (xdpha_ifaces flags) as they are.
     public func setDRSteering(_ enabled: Bool, ifindex: UInt32) throws {
-        var key = ifindex
-        var entry = xdpha_iface()
-        let found = bpf_map_lookup_elem(dr.interfaces.fd, &key, &entry) == 0
-        let bit = UInt32(XDPHA_IFACE_DR_STEER)
-        entry.flags = enabled ? entry.flags | bit : entry.flags & ~bit
-        if entry.flags == 0 {
-            if found { try dr.interfaces.delete(key: ifindex, missingIsFine: true) }
-        } else {
-            try dr.interfaces.update(key: &key, value: &entry)
-        }
+        try switches.set(UInt32(XDPHA_IFACE_DR_STEER), on: enabled, ifindex: ifindex)
     }
 
     /// The interfaces, other than the one a frame came in on, that frames may be redirected to

@@ -49,6 +49,8 @@ public actor EntryProgram {
     private let pass: BPFProgram
     private let floor: BPFProgram
     private let traffic: BPFMap
+    /// Which stages run on which interface (xdpha_ifaces and its slots).
+    let switches: InterfaceSwitches
     /// The DR stage's maps (EntryProgram+DR.swift).
     let dr: DRMaps
 
@@ -79,7 +81,8 @@ public actor EntryProgram {
         pass = try object.program(named: "xdpha_pass")
         floor = try object.program(named: "xdpha_floor")
         traffic = try object.map(named: "xdpha_traffic")
-        vrrpReception = try VRRPReceptionMaps(object: object)
+        switches = try InterfaceSwitches(object: object)
+        vrrpReception = try VRRPReceptionMaps(object: object, switches: switches)
         vrrpEventReadinessFD = vrrpReception.events.readinessFD
         dr = try DRMaps(object: object)
     }
@@ -88,15 +91,21 @@ public actor EntryProgram {
     public var passFD: Int32 { pass.fd }
 
     public func trafficCount(_ traffic: TrafficClass) throws -> UInt64 {
-        try self.traffic.perCPUSum(index: traffic.mapIndex)
+        try trafficCounts()[traffic] ?? 0
     }
 
     public func trafficCounts() throws -> [TrafficClass: UInt64] {
+        // One struct xdpha_traffic_counts per CPU, at key 0.
+        let perCPU = try traffic.perCPUValues(index: 0, valueSize: MemoryLayout<xdpha_traffic_counts>.size)
         var counts: [TrafficClass: UInt64] = [:]
-        for traffic in TrafficClass.allCases { counts[traffic] = try trafficCount(traffic) }
+        for traffic in TrafficClass.allCases {
+            let offset = Int(traffic.mapIndex) * 8
+            counts[traffic] = perCPU.reduce(0) { sum, bytes in
+                sum &+ bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: UInt64.self) }
+            }
+        }
         return counts
     }
-
     public func testRunEntry(frame: [UInt8], ingressIfindex: UInt32? = nil) throws -> TestRunResult {
         try entry.testRun(frame: frame, ingressIfindex: ingressIfindex)
     }

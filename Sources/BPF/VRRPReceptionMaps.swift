@@ -5,15 +5,15 @@ import CXDPHA
 import Foundation
 
 final class VRRPReceptionMaps {
-    private let ifaces: BPFMap
+    private let switches: InterfaceSwitches
     private let config: BPFMap
     private let adverts: BPFMap
     private let counters: BPFMap
     private let timers: BPFMap
     let events: VRRPEventRing
 
-    init(object: BPFObject) throws {
-        ifaces = try object.map(named: "xdpha_ifaces")
+    init(object: BPFObject, switches: InterfaceSwitches) throws {
+        self.switches = switches
         config = try object.map(named: "vrrp_config")
         adverts = try object.map(named: "vrrp_adverts")
         counters = try object.map(named: "vrrp_counters")
@@ -26,11 +26,7 @@ final class VRRPReceptionMaps {
     /// Sets XDPHA_IFACE_VRRP_RX on `ifindex`, keeping the other stages' flags, and creates the
     /// interface's unclaimed counter slots.
     func enable(ifindex: UInt32) throws {
-        var key = ifindex
-        var iface = xdpha_iface()
-        _ = try ifaces.vrrpLookup(&key, into: &iface)
-        iface.flags |= UInt32(XDPHA_IFACE_VRRP_RX)
-        try ifaces.vrrpUpdate(&key, &iface, flags: BPF_ANY)
+        try switches.set(UInt32(XDPHA_IFACE_VRRP_RX), on: true, ifindex: ifindex)
         for family in VRRPAddressFamily.allCases {
             try createCounters(VRRPReceptionKey.unclaimed(ifindex: ifindex, family: family))
         }
@@ -38,21 +34,11 @@ final class VRRPReceptionMaps {
 
     /// Clears XDPHA_IFACE_VRRP_RX; the interface's entry goes when no stage is left on it.
     func disable(ifindex: UInt32) throws {
-        var key = ifindex
-        var iface = xdpha_iface()
-        guard try ifaces.vrrpLookup(&key, into: &iface) else { return }
-        iface.flags &= ~UInt32(XDPHA_IFACE_VRRP_RX)
-        if iface.flags == 0 {
-            try ifaces.vrrpDelete(&key)
-        } else {
-            try ifaces.vrrpUpdate(&key, &iface, flags: BPF_ANY)
-        }
+        try switches.set(UInt32(XDPHA_IFACE_VRRP_RX), on: false, ifindex: ifindex)
     }
 
     func interfaceFlags(ifindex: UInt32) throws -> UInt32? {
-        var key = ifindex
-        var iface = xdpha_iface()
-        return try ifaces.vrrpLookup(&key, into: &iface) ? iface.flags : nil
+        try switches.flags(ifindex: ifindex)
     }
 
     // MARK: Virtual routers

@@ -57,7 +57,15 @@ struct AdvertCostBenchmark {
         return results
     }
 
-    private func measure(_ receiver: Receiver) async throws -> AdvertCostResult {
+    /// The XDP receiver once more with another BPF object (`xdpha run --bpf-object`), to
+    /// compare two versions of the program in one run (--compare-xdp OBJ); printed, not reported.
+    func measureXDP(object: String?) async throws -> AdvertCostResult {
+        _ = try? Command.run(["sysctl", "-qw", "kernel.bpf_stats_enabled=1"], check: false)
+        defer { _ = try? Command.run(["sysctl", "-qw", "kernel.bpf_stats_enabled=0"], check: false) }
+        return try await measure(.xdphaXDP, objectPath: object)
+    }
+
+    private func measure(_ receiver: Receiver, objectPath: String? = nil) async throws -> AdvertCostResult {
         let segment = try VRRPSegment("adv")
         defer { segment.tearDown() }
         let master = try segment.start(.xdpha, router: 0, config: config(priority: 200))
@@ -67,7 +75,9 @@ struct AdvertCostBenchmark {
         let backup: Process?
         switch receiver {
         case .none: backup = nil
-        case .xdphaXDP: backup = try segment.start(.xdpha, router: 1, config: config(priority: 100), arguments: ["--vrrp-rx", "xdp"])
+        case .xdphaXDP:
+            let object = objectPath.map { ["--bpf-object", $0] } ?? []
+            backup = try segment.start(.xdpha, router: 1, config: config(priority: 100), arguments: ["--vrrp-rx", "xdp"] + object)
         case .xdphaSocket: backup = try segment.start(.xdpha, router: 1, config: config(priority: 100), arguments: ["--vrrp-rx", "socket"])
         case .keepalived: backup = try segment.start(.keepalived, router: 1, config: config(priority: 100))
         }

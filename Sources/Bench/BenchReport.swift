@@ -32,10 +32,20 @@ struct BenchReport: Codable {
         try markdown.write(to: directory.appendingPathComponent("vrrp.md"), atomically: true, encoding: .utf8)
     }
 
+    /// Rewrites one part of the report in `directory` (the --*-only runs), keeping the others.
+    static func update(in directory: URL, _ change: (inout BenchReport) -> Void) throws {
+        let json = directory.appendingPathComponent("vrrp.json")
+        var report = try JSONDecoder().decode(BenchReport.self, from: Data(contentsOf: json))
+        change(&report)
+        report.machine = Machine.current()
+        try report.write(to: directory)
+    }
+
     var markdown: String {
         var lines = ["# VRRP benchmarks", "",
                      "Machine: \(machine.cpuModel), \(machine.cpus) CPUs, Linux \(machine.kernel), \(machine.date).",
-                     "All figures measured side by side in one run on this (noisy, shared) machine.", "",
+                     "The figures of one table are measured side by side in one run on this (noisy, shared) machine;",
+                     "tables may come from separate runs (`--advert-cost-only`, `--packet-cost-only`), dated by the last.", "",
                      "## Failover gap seen by a client pinging the VIP every 2 ms (median of trials, ms)", "",
                      "| setting | fault | xdpha | keepalived | target | xdpha trials | keepalived trials |",
                      "|---|---|---|---|---|---|---|"]

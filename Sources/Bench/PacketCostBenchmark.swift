@@ -1,6 +1,10 @@
 // Per-packet cost of the XDP programs with BPF_PROG_TEST_RUN: repeat = 1 per call (a repeated
 // run would reuse the buffer the first run already rewrote), the kernel's own duration per call,
 // medians over many calls, against the MAC-swap floor measured in the same run.
+//
+// With other BPF objects to compare (--compare A.o,B.o), every object gets the same service and
+// frames, and the calls of each row are interleaved between the objects in slices, so that the
+// machine's noise (it is shared) falls on all of them alike and their ratio means something.
 import Balancer
 import BPF
 import Dataplane
@@ -15,58 +19,102 @@ struct PacketCostResult: Codable {
     var target: String
 }
 
+/// One object's results, labelled by where it came from ("embedded" or the file's name).
+struct PacketCostVariant {
+    var label: String
+    var rows: [PacketCostResult]
+}
+
 struct PacketCostBenchmark {
     var calls = 1_000_000
+    /// Objects to measure; nil is the embedded one. The first is the one reported.
+    var objects: [String?] = [nil]
+    /// Calls of one object in a row before the next object's turn.
+    var slice = 10_000
     static let vip = "192.0.2.50"
 
     func run() async throws -> [PacketCostResult] {
-        let program = try EntryProgram()
-        try await program.setDRSteering(true, ifindex: 1)   // test runs arrive on loopback, ifindex 1
-        let reals = (1...100).map { RealServer(address: IPAddress("198.51.100.\($0)")!, port: 80, weight: UInt32(1 + $0 % 4)) }
-        let service = Service(key: ServiceKey(address: IPAddress(Self.vip)!, port: 80, transport: .tcp),
-                              scheduler: .maglev, hashFields: .fiveTuple, reals: reals)
-        var planner = DataPathPlanner(limits: DataPathLimits(maxServices: DRDataPath.maxServices,
-                                                             maxReals: DRDataPath.maxReals, ringSlots: DRDataPath.ringSlots))
-        let state = try planner.plan([service])
-        var links: [IPAddress: RealLink] = [:]
-        for real in reals {
-            links[real.address] = .resolved(DRReal.Link(destination: [2, 0xee, 0, 0, 0, real.address.bytes[3]],
-                                                         source: [2, 0xd1, 0, 0, 0, 1], ifindex: 1))
-        }
-        try await program.programDR(DRPathBuilder.dataPath(state, configured: [service], links: links))
-
-        var frame = Self.tcpFrame(sourcePort: 40000, flags: 0x10)
-        let floor = try await measure { try await program.testRunFloor(frame: frame) }
-        let nonVIP = try await measure { try await program.testRunEntry(frame: Self.tcpFrame(sourcePort: 40000, flags: 0x10, destination: [192, 0, 2, 99])) }
-        _ = try await program.testRunEntry(frame: frame)   // the flow enters the connection table
-        let established = try await measure { try await program.testRunEntry(frame: frame) }
-        var port: UInt32 = 0
-        let newFlow = try await measure {
-            // A new source address and port each call: every frame misses the connection table.
-            port &+= 1
-            frame[26] = 203; frame[27] = 0; frame[28] = 113; frame[29] = UInt8(truncatingIfNeeded: port >> 16)
-            frame[34] = UInt8(truncatingIfNeeded: port >> 8); frame[35] = UInt8(truncatingIfNeeded: port)
-            return try await program.testRunEntry(frame: frame)
-        }
-        func row(_ name: String, _ values: [Double], target: String) -> PacketCostResult {
-            let sorted = values.sorted()
-            let median = sorted[sorted.count / 2]
-            return PacketCostResult(name: name, calls: values.count, medianNanoseconds: median,
-                                    p90Nanoseconds: sorted[sorted.count * 9 / 10],
-                                    overFloorNanoseconds: median - floor.sorted()[floor.count / 2], target: target)
-        }
-        return [row("floor: MAC swap + XDP_TX", floor, target: "-"),
-                row("entry, DR on, frame not for a VIP (XDP_PASS)", nonVIP, target: "-"),
-                row("entry, DR: established flow (XDP_TX)", established, target: "floor + 60 ns"),
-                row("entry, DR: new flow, Maglev 100 reals (XDP_TX)", newFlow, target: "floor + 160 ns")]
+        try await runVariants()[0].rows
     }
 
-    private func measure(_ body: () async throws -> TestRunResult) async throws -> [Double] {
-        var durations: [Double] = []
-        durations.reserveCapacity(calls)
-        for _ in 0..<calls { durations.append(Double(try await body().durationNanoseconds)) }
-        Bench.log("packet cost: \(calls) calls, median \(durations.sorted()[calls / 2]) ns")
+    func runVariants() async throws -> [PacketCostVariant] {
+        var subjects: [Subject] = []
+        for object in objects { subjects.append(try await Subject(objectPath: object)) }
+        for subject in subjects { _ = try await subject.program.testRunEntry(frame: subject.established) }  // flow enters the table
+
+        let floor = try await measure(subjects) { try await $0.program.testRunFloor(frame: $0.established) }
+        let nonVIP = try await measure(subjects) { try await $0.program.testRunEntry(frame: $0.nonVIP) }
+        let established = try await measure(subjects) { try await $0.program.testRunEntry(frame: $0.established) }
+        let newFlow = try await measure(subjects) { try await $0.program.testRunEntry(frame: $0.nextNewFlow()) }
+
+        return subjects.indices.map { i in
+            let floorMedian = Self.median(floor[i])
+            func row(_ name: String, _ values: [Double], target: String) -> PacketCostResult {
+                let sorted = values.sorted()
+                return PacketCostResult(name: name, calls: values.count, medianNanoseconds: sorted[sorted.count / 2],
+                                        p90Nanoseconds: sorted[sorted.count * 9 / 10],
+                                        overFloorNanoseconds: sorted[sorted.count / 2] - floorMedian, target: target)
+            }
+            return PacketCostVariant(label: subjects[i].label, rows: [
+                row("floor: MAC swap + XDP_TX", floor[i], target: "-"),
+                row("entry, DR on, frame not for a VIP (XDP_PASS)", nonVIP[i], target: "-"),
+                row("entry, DR: established flow (XDP_TX)", established[i], target: "floor + 60 ns"),
+                row("entry, DR: new flow, Maglev 100 reals (XDP_TX)", newFlow[i], target: "floor + 160 ns")])
+        }
+    }
+
+    /// `calls` durations per subject, taken in interleaved slices.
+    private func measure(_ subjects: [Subject], _ body: (Subject) async throws -> TestRunResult) async throws -> [[Double]] {
+        var durations = subjects.map { _ in [Double]() }
+        for i in durations.indices { durations[i].reserveCapacity(calls) }
+        var done = 0
+        while done < calls {
+            let n = min(slice, calls - done)
+            for (i, subject) in subjects.enumerated() {
+                for _ in 0..<n { durations[i].append(Double(try await body(subject).durationNanoseconds)) }
+            }
+            done += n
+        }
+        Bench.log("packet cost: \(calls) calls, medians " + durations.map { "\(Self.median($0)) ns" }.joined(separator: ", "))
         return durations
+    }
+
+    private static func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+
+    /// One loaded object with the benchmark's service programmed, and its frames.
+    final class Subject {
+        let label: String
+        let program: EntryProgram
+        let established = PacketCostBenchmark.tcpFrame(sourcePort: 40000, flags: 0x10)
+        let nonVIP = PacketCostBenchmark.tcpFrame(sourcePort: 40000, flags: 0x10, destination: [192, 0, 2, 99])
+        private var newFlow = PacketCostBenchmark.tcpFrame(sourcePort: 40000, flags: 0x10)
+        private var port: UInt32 = 0
+
+        init(objectPath: String?) async throws {
+            label = objectPath.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "embedded"
+            program = try EntryProgram(objectPath: objectPath)
+            try await program.setDRSteering(true, ifindex: 1)   // test runs arrive on loopback, ifindex 1
+            let reals = (1...100).map { RealServer(address: IPAddress("198.51.100.\($0)")!, port: 80, weight: UInt32(1 + $0 % 4)) }
+            let service = Service(key: ServiceKey(address: IPAddress(PacketCostBenchmark.vip)!, port: 80, transport: .tcp),
+                                  scheduler: .maglev, hashFields: .fiveTuple, reals: reals)
+            var planner = DataPathPlanner(limits: DataPathLimits(maxServices: DRDataPath.maxServices,
+                                                                 maxReals: DRDataPath.maxReals, ringSlots: DRDataPath.ringSlots))
+            let state = try planner.plan([service])
+            var links: [IPAddress: RealLink] = [:]
+            for real in reals {
+                links[real.address] = .resolved(DRReal.Link(destination: [2, 0xee, 0, 0, 0, real.address.bytes[3]],
+                                                             source: [2, 0xd1, 0, 0, 0, 1], ifindex: 1))
+            }
+            try await program.programDR(DRPathBuilder.dataPath(state, configured: [service], links: links))
+        }
+
+        /// A new client address and port each call: every frame misses the connection table.
+        func nextNewFlow() -> [UInt8] {
+            port &+= 1
+            newFlow[26] = 203; newFlow[27] = 0; newFlow[28] = 113; newFlow[29] = UInt8(truncatingIfNeeded: port >> 16)
+            newFlow[34] = UInt8(truncatingIfNeeded: port >> 8); newFlow[35] = UInt8(truncatingIfNeeded: port)
+            return newFlow
+        }
     }
 
     /// Ethernet + IPv4 (no options) + TCP to VIP:80, 74 bytes; checksums are not read by XDP.

@@ -171,54 +171,19 @@ static __always_inline __u32 dr_schedule(const struct xdpha_dr_service *svc,
     return index;
 }
 
-static __always_inline int dr_stage(struct xdp_md *ctx, struct packet *p)
+/* True when `real` is still the real a connection-table entry recorded. */
+static __always_inline int dr_flow_still_valid(const struct xdpha_dr_real *real, const struct xdpha_dr_flow *known)
+{
+    return real && (real->flags & XDPHA_DR_REAL_IN_USE) && real->generation == known->generation;
+}
+
+/* Sends the frame to `real` (index `index`) and counts it; or passes it when that cannot be done. */
+static __always_inline int dr_forward(struct xdp_md *ctx, const struct xdpha_dr_real *real, __u32 index,
+                                      int new_flow)
 {
     void *data = (void *)(long)ctx->data;
     void *data_end = (void *)(long)ctx->data_end;
-    struct xdpha_dr_flow_key flow = {};
 
-    if (dr_read_addresses(data, data_end, p, &flow) < 0)
-        return STAGE_CONTINUE;
-    struct xdpha_dr_vip_key vip = { .family = flow.family };
-    __builtin_memcpy(vip.addr, flow.dst, sizeof(vip.addr));
-    if (!bpf_map_lookup_elem(&xdpha_dr_vips, &vip))
-        return STAGE_CONTINUE;
-
-    /* For a VIP from here on: whatever is not steered is counted by reason. */
-    if (p->fragment)
-        return dr_pass(XDPHA_DR_PASS_FRAGMENT);
-    if (p->options)
-        return dr_pass(XDPHA_DR_PASS_IP_OPTIONS);
-    if (p->l4_proto != IPPROTO_TCP && p->l4_proto != IPPROTO_UDP)
-        return dr_pass(XDPHA_DR_PASS_NOT_TCP_UDP);
-    if (dr_read_ports(data, data_end, p, &flow) < 0)
-        return dr_pass(XDPHA_DR_PASS_TRUNCATED);
-
-    struct xdpha_dr_service_key key = { .port = flow.dport, .proto = flow.proto, .family = flow.family };
-    __builtin_memcpy(key.addr, flow.dst, sizeof(key.addr));
-    struct xdpha_dr_service *svc = bpf_map_lookup_elem(&xdpha_dr_services, &key);
-    if (!svc)
-        return dr_pass(XDPHA_DR_PASS_NO_SERVICE);
-
-    __u32 index = XDPHA_DR_NO_REAL;
-    struct xdpha_dr_real *real = 0;
-    int new_flow = 0;
-    struct xdpha_dr_flow *known = bpf_map_lookup_elem(&xdpha_dr_flows, &flow);
-    if (known) {
-        index = known->real;
-        real = dr_real(index);
-        if (!dr_real_is(real, svc->id, known->generation))
-            real = 0;
-    }
-    if (!real) {
-        index = dr_schedule(svc, &flow);
-        real = dr_real(index);
-        if (!real || !(real->flags & XDPHA_DR_REAL_IN_USE) || real->service_id != svc->id)
-            return dr_pass(XDPHA_DR_PASS_NO_REAL);
-        struct xdpha_dr_flow chosen = { .real = index, .generation = real->generation };
-        bpf_map_update_elem(&xdpha_dr_flows, &flow, &chosen, BPF_ANY);
-        new_flow = 1;
-    }
     if (!(real->flags & XDPHA_DR_REAL_RESOLVED))
         return dr_pass(XDPHA_DR_PASS_UNRESOLVED);
 
@@ -239,10 +204,75 @@ static __always_inline int dr_stage(struct xdp_md *ctx, struct packet *p)
     __builtin_memcpy(eth->h_source, real->smac, ETH_ALEN);
 
     __u64 bytes = data_end - data;
-    dr_count_stats(&xdpha_dr_service_stats, svc->id, bytes, new_flow);
+    dr_count_stats(&xdpha_dr_service_stats, real->service_id, bytes, new_flow);
     dr_count_stats(&xdpha_dr_real_stats, index, bytes, new_flow);
     dr_count_outcome(outcome);
     return verdict;
+}
+
+/*
+ * The stage. The connection table is asked first, before the VIP and service maps: a packet of
+ * an established flow (most of a director's traffic) then costs one hash lookup. That needs no
+ * service lookup to check the entry: a real's (index, generation) names one real of one service
+ * key for its whole life (the planner gives a new generation whenever an index changes hands),
+ * the flow key holds that service key's address, port and protocol, and the reals of a removed
+ * service are cleared, so an entry whose real still has its generation is this service's real.
+ */
+static __always_inline int dr_stage(struct xdp_md *ctx, struct packet *p)
+{
+    void *data = (void *)(long)ctx->data;
+    void *data_end = (void *)(long)ctx->data_end;
+    struct xdpha_dr_flow_key flow = {};
+
+    if (dr_read_addresses(data, data_end, p, &flow) < 0)
+        return STAGE_CONTINUE;
+
+    int steerable = !p->fragment && !p->options &&
+                    (p->l4_proto == IPPROTO_TCP || p->l4_proto == IPPROTO_UDP);
+    int ports_read = steerable && dr_read_ports(data, data_end, p, &flow) == 0;
+    struct xdpha_dr_flow *known = 0;
+    if (ports_read) {
+        known = bpf_map_lookup_elem(&xdpha_dr_flows, &flow);
+        if (known) {
+            __u32 index = known->real;
+            struct xdpha_dr_real *real = dr_real(index);
+            if (dr_flow_still_valid(real, known))
+                return dr_forward(ctx, real, index, 0);
+        }
+    }
+
+    struct xdpha_dr_vip_key vip = { .family = flow.family };
+    __builtin_memcpy(vip.addr, flow.dst, sizeof(vip.addr));
+    if (!bpf_map_lookup_elem(&xdpha_dr_vips, &vip))
+        return STAGE_CONTINUE;
+
+    /* For a VIP from here on: whatever is not steered is counted by reason. */
+    if (p->fragment)
+        return dr_pass(XDPHA_DR_PASS_FRAGMENT);
+    if (p->options)
+        return dr_pass(XDPHA_DR_PASS_IP_OPTIONS);
+    if (p->l4_proto != IPPROTO_TCP && p->l4_proto != IPPROTO_UDP)
+        return dr_pass(XDPHA_DR_PASS_NOT_TCP_UDP);
+    if (!ports_read)
+        return dr_pass(XDPHA_DR_PASS_TRUNCATED);
+
+    struct xdpha_dr_service_key key = { .port = flow.dport, .proto = flow.proto, .family = flow.family };
+    __builtin_memcpy(key.addr, flow.dst, sizeof(key.addr));
+    struct xdpha_dr_service *svc = bpf_map_lookup_elem(&xdpha_dr_services, &key);
+    if (!svc)
+        return dr_pass(XDPHA_DR_PASS_NO_SERVICE);
+
+    /* Not in the table, or its real left: a real for a new flow. */
+    __u32 index = dr_schedule(svc, &flow);
+    struct xdpha_dr_real *real = dr_real(index);
+    if (!real || !(real->flags & XDPHA_DR_REAL_IN_USE) || real->service_id != svc->id)
+        return dr_pass(XDPHA_DR_PASS_NO_REAL);
+    struct xdpha_dr_flow chosen = { .real = index, .generation = real->generation };
+    if (known)
+        *known = chosen;   /* the entry whose real left: rewritten in place, no new element */
+    else
+        bpf_map_update_elem(&xdpha_dr_flows, &flow, &chosen, BPF_ANY);
+    return dr_forward(ctx, real, index, 1);
 }
 
 #endif /* XDPHA_DR_STEER_H */

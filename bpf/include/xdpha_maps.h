@@ -17,7 +17,8 @@
 #define XDPHA_PIN_ROOT "/sys/fs/bpf/xdpha"
 
 /*
- * Traffic classes the entry program counts (per-CPU array xdpha_traffic, one __u64 per class).
+ * Traffic classes the entry program counts (per-CPU array xdpha_traffic: one entry, key 0, a
+ * struct xdpha_traffic_counts: one map lookup per frame however many classes it counts in).
  * The counters let an operator (and the lab tests) see what reached the program and why it was
  * passed on, before any stage acts on it.
  */
@@ -38,6 +39,10 @@ enum {
     XDPHA_TRAFFIC_MAX
 };
 
+struct xdpha_traffic_counts {
+    __u64 count[XDPHA_TRAFFIC_MAX];   /* frames per XDPHA_TRAFFIC_* index */
+};
+
 /* IP protocol number of VRRP (RFC 5798 section 5.1.1.4). */
 #define XDPHA_IPPROTO_VRRP 112
 
@@ -55,6 +60,21 @@ enum {
 struct xdpha_iface {
     __u32 flags;      /* XDPHA_IFACE_* */
     __u32 reserved;
+};
+
+/*
+ * xdpha_iface_slots (ARRAY, key: ifindex % XDPHA_IFACE_SLOTS): a direct-mapped copy of
+ * xdpha_ifaces that the entry program reads first. An array lookup is inlined into the program;
+ * a hash lookup is a chain of kernel calls, the largest single cost of a steered packet. A slot
+ * that names another interface (or none) sends the program on to xdpha_ifaces, which stays the
+ * authority: two interfaces that share a slot are both served, the second one a little slower.
+ * The control plane writes both (Sources/BPF/InterfaceSwitches.swift).
+ */
+#define XDPHA_IFACE_SLOTS 256
+
+struct xdpha_iface_slot {
+    __u32 ifindex;    /* the interface this slot describes; 0: empty */
+    __u32 flags;      /* its XDPHA_IFACE_*, as in xdpha_ifaces */
 };
 
 /* ---- VRRP advert reception (vrrp_rx.h) ---- */
@@ -290,7 +310,7 @@ struct xdpha_dr_real {
 
 /* xdpha_dr_cursors (PERCPU_ARRAY, key: service id): __u32 position of XDPHA_DR_SCHED_WALK. */
 
-/* xdpha_dr_flows (LRU_HASH, per-CPU LRU lists): connection table, so a flow stays on its real
+/* xdpha_dr_flows (LRU_HASH, common LRU list; see dr_maps.h): connection table, so a flow stays on its real
  * while rings change. Entries leave only by LRU eviction (no FIN/RST tracking). */
 struct xdpha_dr_flow_key {
     __be32 src[4];      /* client address, network order */
