@@ -74,7 +74,7 @@ struct BenchReport: Codable {
                   "(kernel.bpf_stats_enabled), and the whole-machine column bounds everything (both routers,",
                   "the bridge and the kernel) per advert. Targets: XDP path at most 1 us per advert received;",
                   "master at most 10 us per advert sent.", "",
-                  "## Per-packet cost of the entry program (BPF_PROG_TEST_RUN, repeat = 1 per call, ns)", "",
+                  "## Per-packet cost of every XDP program and stage (BPF_PROG_TEST_RUN, repeat = 1 per call, ns)", "",
                   "| frame | calls | median | p90 | over the floor | target |", "|---|---|---|---|---|---|"]
         for r in packetCost {
             lines.append("| \(r.name) | \(r.calls) | \(Int(r.medianNanoseconds)) | \(Int(r.p90Nanoseconds)) | \(Int(r.overFloorNanoseconds)) | \(r.target) |")
@@ -95,7 +95,10 @@ struct BenchReport: Codable {
                   "receive from the client-facing ring, forwarding decision, hand-off to the bridge port's ring (two-armed director: ens33 faces the client, ens34 the reals' bridge).",
                   "**pps per director core** = frames the director forwarded / its CPU seconds (the figure the",
                   "target compares); pps = frames delivered to the reals per second of sending, bounded here by",
-                  "the generator and bridge sharing the same CPUs. Medians of the trials, range in brackets.", ""]
+                  "the generator and bridge sharing the same CPUs. Medians of the trials, range in brackets.",
+                  "Frames reach the director as raw frames in its receive ring (veth, as from a NIC): XDP acts",
+                  "before any skb exists, IPVS needs the skb the veth builds. machine ns/packet = the whole",
+                  "machine's busy CPU (generator, director, bridge, reals, everyone else's builds) per frame delivered.", ""]
         for run in forwarding {
             lines += ["### \(run.environment): \(run.machine.cpuModel), \(run.machine.cpus) CPUs, Linux \(run.machine.kernel)", ""]
             if run.environment.contains("TCG") {
