@@ -58,7 +58,8 @@ bench: deps vm-deps bench-deps
 	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark --target HealthCheckBenchmarks \
 		--format markdown --no-progress > results/checkers.md
 	cat $(BENCH_RESULTS)/checkers.md
-	$(SWIFT) build -c release $(SWIFT_BUILD_FLAGS)
+	$(SWIFT) build -c release --product xdpha $(SWIFT_BUILD_FLAGS)
+	$(SWIFT) build -c release --product xdpha-bench $(SWIFT_BUILD_FLAGS)
 	vm/run-in-vm.sh -- "$$($(SWIFT) build -c release --show-bin-path)/xdpha-bench" --forwarding-only --paths xdp,ipvs \
 		--environment "qemu TCG guest" --forwarding-json $(BENCH_RESULTS)/forwarding-guest.json $(BENCH_FLAGS)
 	"$$($(SWIFT) build -c release --show-bin-path)/xdpha-bench" --output $(BENCH_RESULTS) $(BENCH_FLAGS) \
