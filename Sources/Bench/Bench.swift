@@ -82,7 +82,9 @@ struct Bench {
                 }
             }
             if let file = option("--checker-results") {
-                report.checkers = try? String(contentsOfFile: file, encoding: .utf8)
+                // package-benchmark prints its own warnings before the report: keep the report.
+                let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
+                report.checkers = text.range(of: "## ").map { String(text[$0.lowerBound...]) } ?? text
             }
             try report.write(to: output)
             BenchPlots.draw(report, into: output)
