@@ -34,10 +34,36 @@ test: deps
 demo: build
 	$(SWIFT) run $(SWIFT_BUILD_FLAGS) xdpha-demo
 
-bench: deps
-	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark
-	$(SWIFT) build -c release $(SWIFT_BUILD_FLAGS)
-	"$$($(SWIFT) build -c release --show-bin-path)/xdpha-bench" --output Benchmarks/results
+# `make bench`: the package-benchmark suites (the checkers' figures kept as Markdown), then the
+# forwarding comparison XDP vs IPVS in the qemu guest (this kernel has no IPVS), then the lab
+# benchmarks here (failover, advert cost, per-packet cost, XDP forwarding), all collected into
+# Benchmarks/results/summary.{md,json} and PNG plots. BENCH_FLAGS=--quick: short runs.
+BENCH_FLAGS ?=
+BENCH_RESULTS = Benchmarks/results
+# Only `make bench` draws plots; CI runs `make test`.
+BENCH_APT_PACKAGES = gnuplot-nox
+
+.PHONY: bench-deps
+bench-deps:
+	@missing=$$(for p in $(BENCH_APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing:" $$missing; \
+		if [ "$$(id -u)" != 0 ]; then echo "error: run as root to install $$missing" >&2; exit 1; fi; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+bench: deps vm-deps bench-deps
+	mkdir -p $(BENCH_RESULTS)
+	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark --target XDPHABenchmarks --no-progress
+	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark --target HealthCheckBenchmarks \
+		--format markdown --no-progress > results/checkers.md
+	cat $(BENCH_RESULTS)/checkers.md
+	$(SWIFT) build -c release --product xdpha $(SWIFT_BUILD_FLAGS)
+	$(SWIFT) build -c release --product xdpha-bench $(SWIFT_BUILD_FLAGS)
+	vm/run-in-vm.sh -- "$$($(SWIFT) build -c release --show-bin-path)/xdpha-bench" --forwarding-only --paths xdp,ipvs \
+		--environment "qemu TCG guest" --forwarding-json $(BENCH_RESULTS)/forwarding-guest.json $(BENCH_FLAGS)
+	"$$($(SWIFT) build -c release --show-bin-path)/xdpha-bench" --output $(BENCH_RESULTS) $(BENCH_FLAGS) \
+		--guest-forwarding $(BENCH_RESULTS)/forwarding-guest.json --checker-results $(BENCH_RESULTS)/checkers.md
 
 # Namespaces left behind by a lab whose process was killed (labs clean up after themselves
 # otherwise); only names of our own prefix are touched.
@@ -94,7 +120,7 @@ vm-test: vm-deps
 ipvs-test: deps vm-deps
 	$(SWIFT) build --build-tests $(SWIFT_BUILD_FLAGS)
 	vm/run-in-vm.sh -- "$$($(SWIFT) build --show-bin-path $(SWIFT_BUILD_FLAGS))/xdphaPackageTests.xctest" \
-		--testing-library swift-testing --filter IPVSTests
+		--testing-library swift-testing --filter "IPVSTests|StockKernelTests"
 
 # The Config loader's fuzz test alone: 1,000,000 seeded inputs (random bytes and mutations of the
 # corpus). XDPHA_FUZZ_INPUTS_PER_WORKER=N (4 workers) runs more or fewer.

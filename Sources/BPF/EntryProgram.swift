@@ -113,4 +113,8 @@ public actor EntryProgram {
     public func testRunFloor(frame: [UInt8]) throws -> TestRunResult {
         try floor.testRun(frame: frame)
     }
+
+    public func testRunPass(frame: [UInt8]) throws -> TestRunResult {
+        try pass.testRun(frame: frame)
+    }
 }

@@ -1,4 +1,7 @@
-// The bench's output: JSON for machines, a Markdown table for people, the machine named in both.
+// The bench's output: one summary of every figure of a `make bench` run (VRRP failover and
+// advert cost, per-packet cost, forwarding through the director on the host and in the qemu
+// guest, the checkers' package benchmarks) as JSON for machines and Markdown for people, the
+// machine and kernel named in both and in every plot (BenchPlots).
 import Foundation
 
 struct BenchReport: Codable {
@@ -24,28 +27,36 @@ struct BenchReport: Codable {
     var failover: [FailoverResult]
     var advertCost: [AdvertCostResult]
     var packetCost: [PacketCostResult]
+    /// The host's run and, when the qemu guest ran, the guest's (the only place IPVS exists).
+    var forwarding: [ForwardingRun] = []
+    /// package-benchmark's Markdown for the checkers (Benchmarks/HealthCheckBenchmarks), when given.
+    var checkers: String?
 
     func write(to directory: URL) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(self).write(to: directory.appendingPathComponent("vrrp.json"))
-        try markdown.write(to: directory.appendingPathComponent("vrrp.md"), atomically: true, encoding: .utf8)
+        try encoder.encode(self).write(to: directory.appendingPathComponent("summary.json"))
+        try markdown.write(to: directory.appendingPathComponent("summary.md"), atomically: true, encoding: .utf8)
     }
 
     /// Rewrites one part of the report in `directory` (the --*-only runs), keeping the others.
     static func update(in directory: URL, _ change: (inout BenchReport) -> Void) throws {
-        let json = directory.appendingPathComponent("vrrp.json")
+        let json = directory.appendingPathComponent("summary.json")
         var report = try JSONDecoder().decode(BenchReport.self, from: Data(contentsOf: json))
         change(&report)
         report.machine = Machine.current()
         try report.write(to: directory)
     }
 
+    var machineLine: String { "\(machine.cpuModel), \(machine.cpus) CPUs, Linux \(machine.kernel), \(machine.date)" }
+
     var markdown: String {
-        var lines = ["# VRRP benchmarks", "",
-                     "Machine: \(machine.cpuModel), \(machine.cpus) CPUs, Linux \(machine.kernel), \(machine.date).",
-                     "The figures of one table are measured side by side in one run on this (noisy, shared) machine;",
-                     "tables may come from separate runs (`--advert-cost-only`, `--packet-cost-only`), dated by the last.", "",
+        var lines = ["# xdpha benchmarks (`make bench`)", "",
+                     "Machine: \(machineLine).",
+                     "All figures measured side by side in one run on this (noisy, shared) machine.",
+                     "Plots: forwarding.png, failover.png, packet-cost.png.", ""]
+        lines += forwardingMarkdown
+        lines += ["",
                      "## Failover gap seen by a client pinging the VIP every 2 ms (median of trials, ms)", "",
                      "| setting | fault | xdpha | keepalived | target | xdpha trials | keepalived trials |",
                      "|---|---|---|---|---|---|---|"]
@@ -72,13 +83,63 @@ struct BenchReport: Codable {
                   "(kernel.bpf_stats_enabled), and the whole-machine column bounds everything (both routers,",
                   "the bridge and the kernel) per advert. Targets: XDP path at most 1 us per advert received;",
                   "master at most 10 us per advert sent.", "",
-                  "## Per-packet cost of the entry program (BPF_PROG_TEST_RUN, repeat = 1 per call, ns)", "",
+                  "## Per-packet cost of every XDP program and stage (BPF_PROG_TEST_RUN, repeat = 1 per call, ns)", "",
                   "| frame | calls | median | p90 | over the floor | target |", "|---|---|---|---|---|---|"]
         for r in packetCost {
             lines.append("| \(r.name) | \(r.calls) | \(Int(r.medianNanoseconds)) | \(Int(r.p90Nanoseconds)) | \(Int(r.overFloorNanoseconds)) | \(r.target) |")
         }
         lines += ["", "The kernel's own duration per call (its test-run timer), medians over all calls; the floor",
                   "swaps MACs and returns XDP_TX. The new-flow row gives every call a new client address and port."]
+        lines += ["", "## Health checkers (package-benchmark, Benchmarks/HealthCheckBenchmarks)", ""]
+        lines += [checkers ?? "Not run (xdpha-bench was started without --checker-results)."]
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    private var forwardingMarkdown: [String] {
+        var lines = ["## Forwarding through the director (LVS-DR lab, live-frames traffic generator)", ""]
+        guard !forwarding.isEmpty else { return lines + ["Not run."] }
+        lines += ["The client's generator (BPF_PROG_RUN live frames, bpf/trafficgen.c) sends TCP SYNs or UDP to",
+                  "VIP:80 from 1,024 source ports as fast as it can; the reals count and drop what arrives.",
+                  "Director CPU = CPU time of the kernel thread polling the director's ens33 (threaded NAPI):",
+                  "receive from the client-facing ring, forwarding decision, hand-off to the bridge port's ring (two-armed director: ens33 faces the client, ens34 the reals' bridge).",
+                  "**pps per director core** = frames the director forwarded / its CPU seconds (the figure the",
+                  "target compares); pps = frames delivered to the reals per second of sending, bounded here by",
+                  "the generator and bridge sharing the same CPUs. Medians of the trials, range in brackets.",
+                  "Frames reach the director as raw frames in its receive ring (veth, as from a NIC): XDP acts",
+                  "before any skb exists, IPVS needs the skb the veth builds. machine ns/packet = the whole",
+                  "machine's busy CPU (generator, director, bridge, reals, everyone else's builds) per frame delivered.", ""]
+        for run in forwarding {
+            lines += ["### \(run.environment): \(run.machine.cpuModel), \(run.machine.cpus) CPUs, Linux \(run.machine.kernel)", ""]
+            if run.environment.contains("TCG") {
+                lines += ["**Inside the TCG guest only the ratio means anything**: qemu emulates every instruction, so",
+                          "absolute rates are tens of times below the hardware's; both paths ran on this same guest kernel.", ""]
+            }
+            let programs = Set(run.results.map(\.program)).sorted()
+            lines += ["Forwarding programs: \(programs.joined(separator: "; ")).", "",
+                      "| path | proto | frame B | pps per director core | director ns/packet | pps delivered | delivered/sent | machine ns/packet |",
+                      "|---|---|---|---|---|---|---|---|"]
+            func fmt(_ s: Spread, _ digits: Int = 0) -> String {
+                String(format: "%.\(digits)f [%.\(digits)f-%.\(digits)f]", s.median, s.min, s.max)
+            }
+            for r in run.results {
+                lines.append("| \(r.path.rawValue) | \(r.transport) | \(r.frameBytes) | \(fmt(r.ppsPerDirectorCore)) | \(fmt(r.directorNanosecondsPerPacket)) | \(fmt(r.pps)) | \(String(format: "%.2f", r.deliveredShare)) | \(fmt(r.machineNanosecondsPerPacket)) |")
+            }
+            let ratios = ratioRows(run)
+            if !ratios.isEmpty {
+                lines += ["", "XDP / IPVS, pps per director core (target: at least 5x):", "",
+                          "| proto | frame B | XDP | IPVS | ratio |", "|---|---|---|---|---|"] + ratios
+            }
+            lines.append("")
+        }
+        return lines
+    }
+
+    private func ratioRows(_ run: ForwardingRun) -> [String] {
+        run.results.filter { $0.path == .xdp }.compactMap { xdp in
+            guard let ipvs = run.results.first(where: { $0.path == .ipvs && $0.transport == xdp.transport && $0.frameBytes == xdp.frameBytes }),
+                  ipvs.ppsPerDirectorCore.median > 0 else { return nil }
+            let ratio = xdp.ppsPerDirectorCore.median / ipvs.ppsPerDirectorCore.median
+            return "| \(xdp.transport) | \(xdp.frameBytes) | \(Int(xdp.ppsPerDirectorCore.median)) | \(Int(ipvs.ppsPerDirectorCore.median)) | \(String(format: "%.2fx", ratio)) |"
+        }
     }
 }

@@ -1,6 +1,8 @@
-// Per-packet cost of the XDP programs with BPF_PROG_TEST_RUN: repeat = 1 per call (a repeated
-// run would reuse the buffer the first run already rewrote), the kernel's own duration per call,
-// medians over many calls, against the MAC-swap floor measured in the same run.
+// Per-packet cost of every XDP program and stage with BPF_PROG_TEST_RUN: repeat = 1 per call (a
+// repeated run would reuse the buffer the first run already rewrote), the kernel's own duration
+// per call, medians over many calls, against the MAC-swap floor measured in the same run. Rows:
+// the floor, xdpha_pass, the entry program with no stage (parse + count), the VRRP stage on an
+// advert, and the DR stage on a frame not for a VIP, an established flow and a new flow.
 //
 // With other BPF objects to compare (--compare A.o,B.o), every object gets the same service and
 // frames, and the calls of each row are interleaved between the objects in slices, so that the
@@ -34,7 +36,48 @@ struct PacketCostBenchmark {
     static let vip = "192.0.2.50"
 
     func run() async throws -> [PacketCostResult] {
-        try await runVariants()[0].rows
+        var rows = try await runVariants()[0].rows
+        rows.insert(contentsOf: try await stageRows(), at: 1)
+        return rows
+    }
+
+    /// The rows beyond DR, measured on the embedded object with a floor of their own: xdpha_pass,
+    /// the entry program with no stage switched on (parse + count), and the VRRP stage on an advert.
+    private func stageRows() async throws -> [PacketCostResult] {
+        let frame = Self.tcpFrame(sourcePort: 40000, flags: 0x10)
+        let program = try EntryProgram()
+        let floor = try await measureOne { try await program.testRunFloor(frame: frame) }
+        let pass = try await measureOne { try await program.testRunPass(frame: frame) }
+        let countOnly = try await measureOne { try await program.testRunEntry(frame: frame) }
+
+        // The VRRP stage on a backup: an advert from its master restarts Master_Down_Timer.
+        let vrrp = try EntryProgram()
+        let vrrpKey = VRRPReceptionKey(ifindex: 1, family: .ipv4, vrid: 51)
+        try await vrrp.enableVRRPReception(ifindex: 1)
+        try await vrrp.configureVRRP(vrrpKey, VRRPReceptionConfig(masterDownTimer: .init(interval: .seconds(3), localPriority: 100, preempt: true)))
+        let advert = Self.vrrpAdvert(vrid: 51, priority: 200)
+        let advertCost = try await measureOne { try await vrrp.testRunEntry(frame: advert) }
+        let accepted = try await vrrp.vrrpCounts(vrrpKey)?[.accepted] ?? 0
+        guard accepted >= UInt64(calls) else {
+            throw BenchError("the VRRP stage accepted \(accepted) of \(calls) adverts: the benchmark's advert is wrong")
+        }
+        let floorMedian = Self.median(floor)
+        func row(_ name: String, _ values: [Double]) -> PacketCostResult {
+            let sorted = values.sorted()
+            return PacketCostResult(name: name, calls: values.count, medianNanoseconds: sorted[sorted.count / 2],
+                                    p90Nanoseconds: sorted[sorted.count * 9 / 10],
+                                    overFloorNanoseconds: sorted[sorted.count / 2] - floorMedian, target: "-")
+        }
+        return [row("xdpha_pass (veth peers)", pass),
+                row("entry, no stage on: parse + count (XDP_PASS)", countOnly),
+                row("entry, VRRP stage: master's advert on a backup (timer restarted, XDP_DROP)", advertCost)]
+    }
+
+    private func measureOne(_ body: () async throws -> TestRunResult) async throws -> [Double] {
+        var durations: [Double] = []
+        durations.reserveCapacity(calls)
+        for _ in 0..<calls { durations.append(Double(try await body().durationNanoseconds)) }
+        return durations
     }
 
     func runVariants() async throws -> [PacketCostVariant] {
@@ -115,6 +158,19 @@ struct PacketCostBenchmark {
             newFlow[34] = UInt8(truncatingIfNeeded: port >> 8); newFlow[35] = UInt8(truncatingIfNeeded: port)
             return newFlow
         }
+    }
+
+    /// A VRRPv3 advert over IPv4 (RFC 5798 5.1) from 192.0.2.2 for one address, 1 s interval,
+    /// checksummed with the pseudo-header as v3 requires.
+    static func vrrpAdvert(vrid: UInt8, priority: UInt8) -> [UInt8] {
+        let source: [UInt8] = [192, 0, 2, 2], group: [UInt8] = [224, 0, 0, 18]
+        var vrrp: [UInt8] = [0x31, vrid, priority, 1, 0x00, 100, 0, 0, 192, 0, 2, 50]
+        let sum = ForwardingBenchmark.checksum(source + group + [0, 112, 0, UInt8(vrrp.count)] + vrrp)
+        vrrp[6] = UInt8(sum >> 8); vrrp[7] = UInt8(sum & 0xff)
+        var ip: [UInt8] = [0x45, 0xc0, 0, UInt8(20 + vrrp.count), 0, 0, 0, 0, 255, 112, 0, 0] + source + group
+        let ipSum = ForwardingBenchmark.checksum(ip)
+        ip[10] = UInt8(ipSum >> 8); ip[11] = UInt8(ipSum & 0xff)
+        return [0x01, 0x00, 0x5e, 0x00, 0x00, 0x12, 0x00, 0x00, 0x5e, 0x00, 0x01, vrid, 0x08, 0x00] + ip + vrrp
     }
 
     /// Ethernet + IPv4 (no options) + TCP to VIP:80, 74 bytes; checksums are not read by XDP.
