@@ -32,6 +32,23 @@ extension KeywordRule {
         return rule
     }
 
+    /// `weight N [reverse]` of a tracked object (vrrp_script, track_file, vrrp_track_process).
+    static func trackedWeight(_ weight: Field<Model, Int>, reverse: Field<Model, Bool>, _ range: ClosedRange<Int>) -> KeywordRule {
+        custom("weight") { model, statement, context in
+            guard context.expectArguments(statement, 1...2),
+                  let value = context.integer(statement.arguments[0], for: "weight", in: range) else { return }
+            model[keyPath: weight] = value
+            if statement.arguments.count == 2 {
+                guard statement.arguments[1].text == "reverse" else {
+                    context.log.error("'weight' takes only 'reverse' after the value; got '\(statement.arguments[1].text)'",
+                                      at: statement.arguments[1].location)
+                    return
+                }
+                model[keyPath: reverse] = true
+            }
+        }
+    }
+
     /// A block of trackers: each line `NAME [weight N] [reverse|noreverse]`.
     static func trackers(_ name: String, _ field: Field<Model, [Tracker]>, weights: ClosedRange<Int>) -> KeywordRule {
         list(name, field) { line, context in TrackerReader.read(line, in: name, weights: weights, context: &context) }

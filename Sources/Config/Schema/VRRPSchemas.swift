@@ -16,19 +16,7 @@ enum VRRPScriptSchema {
         },
         .decimal("interval", \.interval, 0.001...2_147_483),
         .decimal("timeout", \.timeout, 0.001...2_147_483),
-        .custom("weight") { model, statement, context in
-            guard context.expectArguments(statement, 1...2),
-                  let weight = context.integer(statement.arguments[0], for: "weight", in: -253...253) else { return }
-            model.weight = weight
-            if statement.arguments.count == 2 {
-                guard statement.arguments[1].text == "reverse" else {
-                    context.log.error("'weight' takes only 'reverse' after the value; got '\(statement.arguments[1].text)'",
-                                      at: statement.arguments[1].location)
-                    return
-                }
-                model.reverse = true
-            }
-        },
+        .trackedWeight(\.weight, reverse: \.reverse, -253...253),
         .integer("rise", \.rise, 1...2_147_483_647),
         .integer("fall", \.fall, 1...2_147_483_647),
         .user("user", \.user),
@@ -39,20 +27,7 @@ enum VRRPScriptSchema {
 enum TrackFileSchema {
     static let schema = BlockSchema<TrackFile>("track_file", [
         .string("file", \.file),
-        .custom("weight") { model, statement, context in
-            guard context.expectArguments(statement, 1...2),
-                  let weight = context.integer(statement.arguments[0], for: "weight", in: -2_147_483_647...2_147_483_647)
-            else { return }
-            model.weight = weight
-            if statement.arguments.count == 2 {
-                guard statement.arguments[1].text == "reverse" else {
-                    context.log.error("'weight' takes only 'reverse' after the value; got '\(statement.arguments[1].text)'",
-                                      at: statement.arguments[1].location)
-                    return
-                }
-                model.reverse = true
-            }
-        },
+        .trackedWeight(\.weight, reverse: \.reverse, -2_147_483_647...2_147_483_647),
         .custom("init_file") { model, statement, context in
             guard context.expectArguments(statement, 0...2) else { return }
             model.initialValue = 0
@@ -83,19 +58,7 @@ enum TrackProcessSchema {
             }
             model.parameterMatch = match
         },
-        .custom("weight") { model, statement, context in
-            guard context.expectArguments(statement, 1...2),
-                  let weight = context.integer(statement.arguments[0], for: "weight", in: -254...254) else { return }
-            model.weight = weight
-            if statement.arguments.count == 2 {
-                guard statement.arguments[1].text == "reverse" else {
-                    context.log.error("'weight' takes only 'reverse' after the value; got '\(statement.arguments[1].text)'",
-                                      at: statement.arguments[1].location)
-                    return
-                }
-                model.reverse = true
-            }
-        },
+        .trackedWeight(\.weight, reverse: \.reverse, -254...254),
         .integer("quorum", \.quorum, 1...65535),
         .custom("quorum_max") { model, statement, context in
             guard context.expectArguments(statement, 1...1),
