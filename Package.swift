@@ -83,7 +83,7 @@ let package = Package(
         ]),
 
         // `make bench`, lab part: failover and advert cost, xdpha against keepalived.
-        .executableTarget(name: "xdpha-bench", dependencies: ["NetLab", "BPF", "Balancer", "Dataplane", "XDPObjects"], path: "Sources/Bench"),
+        .executableTarget(name: "xdpha-bench", dependencies: ["NetLab", "BPF", "Balancer", "Dataplane", "XDPObjects", "HealthCheck"], path: "Sources/Bench"),
 
         // Real-server health checks (keepalived's checkers) -> health events for the data path.
         .target(name: "HealthCheck", dependencies: [

@@ -5,6 +5,7 @@
 //
 //   xdpha-bench [--quick] [--output DIR] [--guest-forwarding FILE] [--checker-results FILE]
 //   xdpha-bench --forwarding-only [--quick] [--paths xdp,ipvs] [--environment NAME] [--forwarding-json FILE]
+//   xdpha-bench --checker-scale-only [--quick] [--output DIR]
 //   xdpha-bench --advert-cost-only [--compare-xdp OBJ] | --packet-cost-only [--compare A.o,B.o] [--quick] [--output DIR]
 import Foundation
 import NetLab
@@ -52,6 +53,18 @@ struct Bench {
                 }
                 if let output = option("--output") {
                     try BenchReport.update(in: URL(fileURLWithPath: output)) { $0.advertCost = results }
+                }
+            } catch { log("failed: \(error)"); exit(1) }
+            return
+        }
+        if CommandLine.arguments.contains("--checker-scale-only") {
+            do {
+                let results = try await CheckerScaleBenchmark(window: quick ? 3 : 10).run()
+                for r in results {
+                    print("\(r.checker) x \(r.reals) every second: \(String(format: "%.1f", r.cpuPercent))% of one core (user \(String(format: "%.1f", r.userPercent))%), max RSS \(r.maxRSSMiB) MiB, \(r.downEvents) down events")
+                }
+                if let output = option("--output") {
+                    try BenchReport.update(in: URL(fileURLWithPath: output)) { $0.checkerScale = results }
                 }
             } catch { log("failed: \(error)"); exit(1) }
             return
@@ -118,6 +131,7 @@ struct Bench {
                     log("no guest forwarding results at \(file): the XDP/IPVS comparison is missing")
                 }
             }
+            report.checkerScale = try await CheckerScaleBenchmark(window: quick ? 3 : 10).run()
             if let file = option("--checker-results") {
                 // package-benchmark prints its own warnings before the report: keep the report.
                 let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""

@@ -31,6 +31,8 @@ struct BenchReport: Codable {
     var forwarding: [ForwardingRun] = []
     /// package-benchmark's Markdown for the checkers (Benchmarks/HealthCheckBenchmarks), when given.
     var checkers: String?
+    /// 1,000 reals checked every second (TCP_CHECK, HTTP_GET): the checking process's CPU.
+    var checkerScale: [CheckerScaleResult]?
 
     func write(to directory: URL) throws {
         let encoder = JSONEncoder()
@@ -90,6 +92,17 @@ struct BenchReport: Codable {
         }
         lines += ["", "The kernel's own duration per call (its test-run timer), medians over all calls; the floor",
                   "swaps MACs and returns XDP_TX. The new-flow row gives every call a new client address and port."]
+        if let checkerScale {
+            lines += ["", "## Checkers at scale: 1,000 reals on loopback, each checked every second", "",
+                      "| checker | reals | CPU, % of one core | of which user | max RSS MiB | down events | target |",
+                      "|---|---|---|---|---|---|---|"]
+            for r in checkerScale {
+                lines.append("| \(r.checker) | \(r.reals) | \(String(format: "%.1f", r.cpuPercent)) | \(String(format: "%.1f", r.userPercent)) | \(r.maxRSSMiB) | \(r.downEvents) | \(r.checker == "TCP_CHECK" ? "under 10%" : "-") |")
+            }
+            lines += ["", "CPU = getrusage of the checking process (release build) over the window; the listeners",
+                      "run in a separate process. The kernel's loopback work for the peer side is not counted.",
+                      "From the full run, or from `xdpha-bench --checker-scale-only --output DIR` (which redates this file)."]
+        }
         lines += ["", "## Health checkers (package-benchmark, Benchmarks/HealthCheckBenchmarks)", ""]
         lines += [checkers ?? "Not run (xdpha-bench was started without --checker-results)."]
         return lines.joined(separator: "\n") + "\n"
