@@ -36,6 +36,48 @@ extension CheckerIOTests {
             try await Task.sleep(for: .milliseconds(50))
             #expect(seen.withLock { $0 } == "127.0.0.5")
         }
+
+        @Test("a connect that gets no answer is down at connect_timeout, and many checks at once each get their own verdict")
+        func silentPeerTimesOutAndConcurrentChecksAreIndependent() async throws {
+            // A listener that never accepts, with a full backlog: the kernel drops further SYNs,
+            // so a connect to it neither completes nor fails before the client's timeout.
+            let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            defer { close(listener) }
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) } }
+            _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) } }
+            listen(listener, 0)
+            let silent = Int(UInt16(bigEndian: address.sin_port))
+            var fillers: [Int32] = []
+            defer { fillers.forEach { close($0) } }
+            for _ in 0..<3 {
+                let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+                _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, length) } }
+                fillers.append(fd)
+            }
+            try await Task.sleep(for: .milliseconds(100))
+
+            let server = try LoopbackTCPServer { _ in }
+            defer { server.stop() }
+            let closed = try Loopback.closedPort()
+            let started = ContinuousClock.now
+            let verdicts = await withTaskGroup(of: (Int, Bool).self) { group in
+                for (index, port) in [silent, server.port, closed, server.port].enumerated() {
+                    group.addTask {
+                        (index, await TCPChecker(target: Endpoint("127.0.0.1", port), timeout: shortTimeout, environment: environment).check().isUp)
+                    }
+                }
+                var verdicts = [Bool](repeating: false, count: 4)
+                for await (index, up) in group { verdicts[index] = up }
+                return verdicts
+            }
+            let elapsed = ContinuousClock.now - started
+            #expect(verdicts == [false, true, false, true])
+            #expect(elapsed >= shortTimeout && elapsed < .seconds(2), "the silent one waited for its timeout: \(elapsed)")
+        }
     }
 
     @Suite struct SMTPCheckerTests {

@@ -1,8 +1,6 @@
-import NIOCore
-import NIOPosix
 
 // TCP_CHECK: the connect completing within connect_timeout is a success; the connection is
-// closed at once.
+// closed at once (ConnectProber).
 public struct TCPChecker: HealthChecker {
     public let target: Endpoint
     public let options: ConnectionOptions
@@ -18,13 +16,9 @@ public struct TCPChecker: HealthChecker {
     }
 
     public func check() async -> CheckOutcome {
-        do {
-            let address = try SocketAddress(ipAddress: target.address, port: target.port)
-            let channel = try await environment.tcpBootstrap(options, timeout: timeout).connect(to: address).get()
-            try? await channel.close()
-            return .up()
-        } catch {
-            return .down("TCP connect to \(target): \(error)")
+        switch await ConnectProber.shared.connect(to: target, options: options, timeout: timeout) {
+        case .connected: return .up()
+        case .failed(let reason): return .down("TCP connect to \(target): \(reason)")
         }
     }
 }
