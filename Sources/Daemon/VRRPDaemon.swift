@@ -37,18 +37,23 @@ public final class VRRPDaemon: Service, Sendable {
     }
 
     /// Loads and checks the configuration; diagnostics of a bad one are logged and thrown.
-    func loadConfig() throws -> KeepalivedConfig {
+    func loadConfig() throws -> (config: KeepalivedConfig, sources: SourceFiles) {
         let result = ConfigLoader(options: LoadOptions(interfaceExists: { if_nametoindex($0) != 0 }))
             .load(path: options.configPath)
         for diagnostic in result.warnings { logger.warning("\(diagnostic)") }
         if result.hasErrors {
             throw DaemonError.invalidConfiguration(result.rendered(showingSourceLines: false))
         }
-        return result.config
+        return (result.config, result.sources)
+    }
+
+    /// A data path's refusal with each problem placed as FILE:LINE of the configuration read.
+    static func placed(_ error: any Error, in sources: SourceFiles) -> any Error {
+        (error as? ServiceMappingError)?.placed(in: sources) ?? error
     }
 
     public func run() async throws {
-        let config = try loadConfig()
+        let (config, sources) = try loadConfig()
         let netlink = try RouteNetlink()
         let notify = NotifyScriptQueue(logger: logger)
         await notify.useFIFOs(of: config.global)
@@ -59,7 +64,7 @@ public final class VRRPDaemon: Service, Sendable {
         // virtual_server blocks: XDP DR steering on the same entry program and/or IPVS (--dataplane),
         // holding the real servers the health checks keep in service (ServiceSupervisor).
         let steering = DataPathChoice.make(options: options, program: program, logger: logger)
-        try await services.start(config, on: steering)
+        do { try await services.start(config, on: steering) } catch { throw Self.placed(error, in: sources) }
 
         try await withThrowingTaskGroup(of: Void.self) { group in
             var generation = try await start(config, netlink: netlink, notify: notify, program: program, group: &group)
@@ -75,10 +80,10 @@ public final class VRRPDaemon: Service, Sendable {
             for await _ in hangups.cancelOnGracefulShutdown() {
                 logger.notice("SIGHUP: reloading \(options.configPath)")
                 do {
-                    let newConfig = try loadConfig()
+                    let (newConfig, newSources) = try loadConfig()
                     // Services first: a configuration the checkers or the data path refuse changes
                     // nothing, VRRP included.
-                    try await services.reload(newConfig)
+                    do { try await services.reload(newConfig) } catch { throw Self.placed(error, in: newSources) }
                     generation = try await reload(generation, to: newConfig, netlink: netlink, notify: notify,
                                                   program: program, group: &group)
                     await notify.useFIFOs(of: newConfig.global)

@@ -301,6 +301,19 @@ struct IPVSDaemonAbsentTests {
         #expect(run.log.contains("virtual_server 192.0.2.50:80, virtual_server fwmark 7 need IPVS: IPVS: generic netlink "
                                  + "family IPVS not found (kernel module ip_vs not loaded or not built)"), "\(run.log)")
     }
+
+    @Test func runWithTheXDPPathOnlyRefusesWithFileAndLine() throws {
+        let lab = try Lab("xdp-refuses")
+        defer { lab.tearDown() }
+        let director = try lab.namespace("director")
+        let run = try DaemonRun(lab: lab, in: director, config: IPVSDaemonTests.first)
+        try run.start(["--dataplane", "xdp"])
+        let status = try run.waitForExit()
+        #expect(status != nil && status != 0, "\(run.log)")
+        // lb_kind NAT is line 4 of the file: the daemon says so as check-config would.
+        #expect(run.log.contains("\(run.configFile.path):4: virtual_server 192.0.2.50:80"), "\(run.log)")
+        #expect(!run.log.contains("line 4: "), "\(run.log)")
+    }
 }
 
 extension DaemonRun {
