@@ -61,6 +61,7 @@ final class NotifyFIFO: @unchecked Sendable {
         "\(kind) \"\(name)\" \(state)" + (priority.map { " \($0)" } ?? "")
     }
 
+    /// One shell word, whatever `text` holds (notify arguments, the FIFO's path).
     static func shellQuote(_ text: String) -> String {
         "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }

@@ -41,7 +41,7 @@ actor NotifyScriptQueue {
         }
         if let specific { enqueue(specific) }
         if let any = scripts.any {
-            enqueue(any, appending: " \(kind) \(shellQuote(name)) \(state) \(priority)")
+            enqueue(any, appending: " \(kind) \(NotifyFIFO.shellQuote(name)) \(state) \(priority)")
         }
     }
 
@@ -76,9 +76,6 @@ actor NotifyScriptQueue {
         }
     }
 
-    private func shellQuote(_ text: String) -> String {
-        "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
-    }
 }
 
 extension VRRPState {

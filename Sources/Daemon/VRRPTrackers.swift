@@ -44,9 +44,14 @@ actor VRRPTrackers {
         for loop in loops { loop.cancel() }
         loops.removeAll()
         watches = TrackerWatches.plan(config)
-        let wantedScripts = Set(watches.values.flatMap { $0 }.compactMap { if case .script(let name) = $0.source { name } else { nil } })
-        let wantedFiles = Set(watches.values.flatMap { $0 }.compactMap { if case .file(let name) = $0.source { name } else { nil } })
-        let wantedProcesses = Set(watches.values.flatMap { $0 }.compactMap { if case .process(let name) = $0.source { name } else { nil } })
+        var wantedScripts: Set<String> = [], wantedFiles: Set<String> = [], wantedProcesses: Set<String> = []
+        for watch in watches.values.joined() {
+            switch watch.source {
+            case .script(let name): wantedScripts.insert(name)
+            case .file(let name): wantedFiles.insert(name)
+            case .process(let name): wantedProcesses.insert(name)
+            }
+        }
 
         var keptScripts: [String: ScriptState] = [:]
         for script in config.vrrpScripts where wantedScripts.contains(script.name) {

@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -43,16 +44,17 @@ final class ConnectProber: @unchecked Sendable {
 
     /// Connects to `target` with `options` (source address and port, SO_MARK) within `timeout`.
     func connect(to target: Endpoint, options: ConnectionOptions, timeout: Duration) async -> Outcome {
-        guard let remote = SocketAddressBytes(target.address, port: target.port) else {
+        guard let remote = try? SocketAddress(ipAddress: target.address, port: target.port) else {
             return .failed("\(target.address) is not an IP address")
         }
-        let fd = socket(remote.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        let family = remote.protocolFamily
+        let fd = socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { return .failed("socket: \(String(cString: strerror(errno)))") }
-        if let problem = Self.prepare(fd, options: options, family: remote.family) {
+        if let problem = Self.prepare(fd, options: options, v6: family == AF_INET6) {
             close(fd)
             return .failed(problem)
         }
-        let result = remote.withSockaddr { Glibc.connect(fd, $0, $1) }
+        let result = remote.withSockAddr { Glibc.connect(fd, $0, socklen_t($1)) }
         if result == 0 {
             close(fd)
             return .connected
@@ -71,7 +73,7 @@ final class ConnectProber: @unchecked Sendable {
     }
 
     /// bindto / bind_port / fwmark on the socket before it connects; nil when all went well.
-    private static func prepare(_ fd: Int32, options: ConnectionOptions, family: Int32) -> String? {
+    private static func prepare(_ fd: Int32, options: ConnectionOptions, v6: Bool) -> String? {
         if let mark = options.fwmark {
             var value = mark
             if setsockopt(fd, SOL_SOCKET, SO_MARK, &value, socklen_t(MemoryLayout<UInt32>.size)) != 0 {
@@ -84,12 +86,11 @@ final class ConnectProber: @unchecked Sendable {
             var one: Int32 = 1
             setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
         }
-        let host = options.bindTo ?? (family == AF_INET6 ? "::" : "0.0.0.0")
-        guard let local = SocketAddressBytes(host, port: options.bindPort ?? 0), local.family == family else {
-            return "bindto \(host) is not an address of the real server's family"
+        guard let local = try? CheckerEnvironment.localAddress(options, v6: v6), (local.protocolFamily == AF_INET6) == v6 else {
+            return "bindto \(options.bindTo ?? "") is not an address of the real server's family"
         }
-        if local.withSockaddr({ bind(fd, $0, $1) }) != 0 {
-            return "bind \(host): \(String(cString: strerror(errno)))"
+        if local.withSockAddr({ bind(fd, $0, socklen_t($1)) }) != 0 {
+            return "bind \(local): \(String(cString: strerror(errno)))"
         }
         return nil
     }
@@ -129,38 +130,5 @@ final class ConnectProber: @unchecked Sendable {
             }
             waiting += lock.withLock { defer { submitted.removeAll(keepingCapacity: true) }; return submitted }
         }
-    }
-}
-
-/// An IPv4 or IPv6 socket address built from its text form.
-struct SocketAddressBytes {
-    let family: Int32
-    private var storage = sockaddr_storage()
-    private let length: socklen_t
-
-    init?(_ text: String, port: Int) {
-        guard (0...65535).contains(port) else { return nil }
-        var v4 = sockaddr_in()
-        var v6 = sockaddr_in6()
-        if inet_pton(AF_INET, text, &v4.sin_addr) == 1 {
-            v4.sin_family = sa_family_t(AF_INET)
-            v4.sin_port = in_port_t(UInt16(port).bigEndian)
-            family = AF_INET
-            length = socklen_t(MemoryLayout<sockaddr_in>.size)
-            withUnsafeMutableBytes(of: &storage) { target in withUnsafeBytes(of: v4) { target.copyMemory(from: $0) } }
-        } else if inet_pton(AF_INET6, text, &v6.sin6_addr) == 1 {
-            v6.sin6_family = sa_family_t(AF_INET6)
-            v6.sin6_port = in_port_t(UInt16(port).bigEndian)
-            family = AF_INET6
-            length = socklen_t(MemoryLayout<sockaddr_in6>.size)
-            withUnsafeMutableBytes(of: &storage) { target in withUnsafeBytes(of: v6) { target.copyMemory(from: $0) } }
-        } else {
-            return nil
-        }
-    }
-
-    func withSockaddr<R>(_ body: (UnsafePointer<sockaddr>, socklen_t) -> R) -> R {
-        var copy = storage
-        return withUnsafePointer(to: &copy) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, length) } }
     }
 }
