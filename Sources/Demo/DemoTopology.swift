@@ -50,4 +50,25 @@ struct DemoTopology {
         }
         try lab.bridge("br0", in: fabric, ports: ports)
     }
+
+    /// Starts real server `index`'s HTTP responder (answering "rs1", "rs2", ...) and waits until it listens.
+    func startResponder(_ index: Int, programs: URL) throws -> Process {
+        try HTTPLabPrograms.startResponder(in: realServers[index], named: "rs\(index + 1)", lab: lab, programs: programs)
+    }
+
+    /// `count` new connections from the client to `vip`:80; each one's answer ("rs1", ... or "error:...").
+    func requests(_ count: Int, to vip: String = DemoTopology.vip, programs: URL) throws -> [String] {
+        let output = try client.run("python3", programs.appendingPathComponent("burst.py").path, vip, "80",
+                                    "\(count)", "0").output
+        return HTTPLabPrograms.answers(output).map(\.answer)
+    }
+
+    /// Ends a process the demo started, by its PID (SIGTERM, then SIGKILL after 3 s).
+    func stop(_ process: Process) {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGTERM)
+        let deadline = Date().addingTimeInterval(3)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
 }

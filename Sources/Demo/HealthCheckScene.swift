@@ -58,16 +58,16 @@ struct HealthCheckScene {
         try await prepareSite()
         let files = workDirectory.appendingPathComponent("health")
         try FileManager.default.createDirectory(at: files, withIntermediateDirectories: true)
-        try DemoScripts.write(to: files)
-        var responders = try reals.indices.map { try startResponder($0, scripts: files) }
-        defer { for responder in responders { stop(responder) } }
+        try HTTPLabPrograms.write(to: files)
+        var responders = try reals.indices.map { try topology.startResponder($0, programs: files) }
+        defer { for responder in responders { topology.stop(responder) } }
 
         let configFile = files.appendingPathComponent("keepalived.conf")
         try Self.config(reals: reals).write(to: configFile, atomically: true, encoding: .utf8)
         let log = files.appendingPathComponent("xdpha.log")
         let daemon = try topology.lab.spawn(director, [binary.path, "run", "-f", configFile.path, "--state-dir", stateDirectory,
                                                        "--pin-dir", pins], log: log, hostBPF: true)
-        defer { stop(daemon) }
+        defer { topology.stop(daemon) }
         var shown = 0
         /// Prints the daemon's log lines about health and steering that appeared since the last call.
         func showLog() {
@@ -86,9 +86,8 @@ struct HealthCheckScene {
 
         let started = Date()
         func batch() throws {
-            let output = try topology.client.run("python3", files.appendingPathComponent("load.py").path, Self.vip, "80", "60").output
             var counts: [String: Int] = [:]
-            for answer in output.split(separator: "\n") { counts[answer.hasPrefix("rs") ? String(answer) : "failed", default: 0] += 1 }
+            for answer in try topology.requests(60, to: Self.vip, programs: files) { counts[answer.hasPrefix("rs") ? answer : "failed", default: 0] += 1 }
             let cells = ["rs1", "rs2", "rs3", "failed"].map { "\($0) \(String(format: "%2d", counts[$0] ?? 0))" }
             print(String(format: "   t=%4.1fs  ", Date().timeIntervalSince(started)) + cells.joined(separator: "   ")
                   + "   maps: " + held().sorted().map { "rs\(reals.firstIndex(of: $0)! + 1)" }.joined(separator: " "))
@@ -112,7 +111,7 @@ struct HealthCheckScene {
         print("-- `xdpha status` on dir2 (the daemon's control socket):")
         print(indent(try run(binary, ["status", "--state-dir", stateDirectory])))
         print("-- rs3's HTTP service restarts")
-        responders[2] = try startResponder(2, scripts: files)
+        responders[2] = try topology.startResponder(2, programs: files)
         let restartedAt = Date()
         for _ in 0..<8 {
             try batch()
@@ -120,7 +119,7 @@ struct HealthCheckScene {
         }
         print("-- dir2: xdpha status --services")
         print(indent(try run(binary, ["status", "--services", "--pin-dir", pins])))
-        stop(daemon)
+        topology.stop(daemon)
         _ = try? run(binary, ["detach", "ens33", "--unpin", "--pin-dir", pins])
     }
 
@@ -157,27 +156,6 @@ struct HealthCheckScene {
             held.insert(String(words[1].split(separator: ":")[0]))
         }
         return held
-    }
-
-    private func startResponder(_ index: Int, scripts: URL) throws -> Process {
-        let server = topology.realServers[index]
-        let process = try topology.lab.spawn(server, ["python3", scripts.appendingPathComponent("responder.py").path,
-                                                      "rs\(index + 1)"])
-        let deadline = Date().addingTimeInterval(5)
-        while Date() < deadline {
-            if let listening = try? server.run("ss", "-Htln", "sport", "= :80").output, listening.contains(":80") { break }
-            usleep(50_000)
-        }
-        return process
-    }
-
-    /// Ends a process this scene started, by its PID (SIGTERM, then SIGKILL after 3 s).
-    private func stop(_ process: Process) {
-        guard process.isRunning else { return }
-        kill(process.processIdentifier, SIGTERM)
-        let deadline = Date().addingTimeInterval(3)
-        while process.isRunning && Date() < deadline { usleep(20_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
 
     /// `xdpha ARGS` in dir2's network namespace only, so its pins stay in the host's /sys/fs/bpf.

@@ -44,47 +44,6 @@ private func configuration(reals: [String], options: String = "") -> String {
         + timing + "\n" + options + reals.map { checked($0) }.joined() + "}\n"
 }
 
-/// A client that sends one short request after another for `seconds`, printing for each the
-/// time it started, the time it ended, the source port and the answer.
-private let steadyLoad = #"""
-    import socket, sys, time
-    vip, seconds, first, span = sys.argv[1], float(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
-    end = time.time() + seconds
-    n = 0
-    while time.time() < end:
-        port = first + n % span
-        n += 1
-        started = time.time()
-        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        s.settimeout(1)
-        answer = "-"
-        try:
-            s.bind(("0.0.0.0", port))
-            s.connect((vip, 80))
-            s.sendall(b"GET / HTTP/1.0\r\n\r\n")
-            data = b""
-            while True:
-                chunk = s.recv(4096)
-                if not chunk:
-                    break
-                data += chunk
-            answer = data.split(b"\r\n\r\n", 1)[1].strip().decode() if b"\r\n\r\n" in data else "error:empty"
-        except Exception as error:
-            answer = "error:" + type(error).__name__
-        finally:
-            s.close()
-        print("%.3f %.3f %d %s" % (started, time.time(), port, answer), flush=True)
-        time.sleep(0.01)
-    """#
-
-private struct Answer {
-    let time: Double
-    let ended: Double
-    let answer: String
-    var failed: Bool { !answer.hasPrefix("rs") }
-}
-
 @Suite(.enabled(if: Lab.unavailableReason == nil && FileManager.default.fileExists(atPath: LVSDRLab.xdpha.path)),
        .serialized)
 struct HealthCheckedLabTests {
@@ -120,20 +79,15 @@ struct HealthCheckedLabTests {
         let all = Dictionary(uniqueKeysWithValues: LVSDRLab.reals.map { ($0, 1) })
         _ = try waitFor("the daemon holds the three reals\n\(daemonLog())", seconds: 15) { held() == all }
 
-        let loadScript = lab.scripts.appendingPathComponent("steady.py")
-        try steadyLoad.write(to: loadScript, atomically: true, encoding: .utf8)
+        /// steady.py: the client sends one request after another for `seconds`.
         func startLoad(seconds: Int, firstPort: Int) throws -> (Process, URL) {
             let output = lab.scripts.appendingPathComponent("load-\(firstPort).log")
-            let process = try lab.lab.spawn(lab.client, ["python3", "-u", loadScript.path, LVSDRLab.vip, "\(seconds)",
-                                                         "\(firstPort)", "2000"], log: output)
+            let process = try lab.lab.spawn(lab.client, ["python3", "-u", lab.scripts.appendingPathComponent("steady.py").path,
+                                                         LVSDRLab.vip, "\(seconds)", "\(firstPort)", "2000"], log: output)
             return (process, output)
         }
-        func answers(_ output: URL) -> [Answer] {
-            ((try? String(contentsOf: output, encoding: .utf8)) ?? "").split(separator: "\n").compactMap { line in
-                let words = line.split(separator: " ")
-                guard words.count == 4, let time = Double(words[0]), let ended = Double(words[1]) else { return nil }
-                return Answer(time: time, ended: ended, answer: String(words[3]))
-            }
+        func answers(_ output: URL) -> [HTTPLabPrograms.Answer] {
+            HTTPLabPrograms.answers((try? String(contentsOf: output, encoding: .utf8)) ?? "")
         }
 
         // 1. rs3's HTTP service stops while the client sends requests; the checker takes it out.
@@ -151,14 +105,14 @@ struct HealthCheckedLabTests {
         load.waitUntilExit()
         let first = answers(loadOutput)
         // A request still in flight when the service stops may fail; it belongs to "during".
-        let before = first.filter { $0.ended < stopped }, after = first.filter { $0.time > removedAt }
-        let during = first.filter { $0.ended >= stopped && $0.time <= removedAt }
+        let before = first.filter { $0.ended < stopped }, after = first.filter { $0.started > removedAt }
+        let during = first.filter { $0.ended >= stopped && $0.started <= removedAt }
         print("   requests: \(before.count) before the stop (\(before.filter(\.failed).count) failed), "
               + "\(during.count) until the removal (\(during.filter(\.failed).count) failed), "
               + "\(after.count) after it (\(after.filter(\.failed).count) failed)")
         #expect(before.count > 20 && after.count > 50, "the client kept sending: \(before.count), \(after.count)")
         #expect(before.allSatisfy { !$0.failed } && Set(before.map(\.answer)) == ["rs1", "rs2", "rs3"],
-                "\(before.filter(\.failed).prefix(5).map { "\($0.answer) at \($0.time)-\($0.ended), stop at \(stopped)" })")
+                "\(before.filter(\.failed).prefix(5).map { "\($0.answer) at \($0.started)-\($0.ended), stop at \(stopped)" })")
         #expect(after.allSatisfy { !$0.failed }, "\(after.filter(\.failed).prefix(5).map(\.answer))")
         #expect(Set(after.map(\.answer)) == ["rs1", "rs2"])
 

@@ -68,18 +68,14 @@ struct LVSDRLab {
             try XDPAttachment.attach(programFD: fd, ifindex: XDPAttachment.ifindex(of: "p-dir"), mode: .native)
         }
 
-        try LabScripts.write(to: scripts)
+        try HTTPLabPrograms.write(to: scripts)
         for index in realServers.indices { try startResponder(index) }
     }
 
     /// Starts real `index`'s HTTP responder and waits until it listens.
     func startResponder(_ index: Int) throws {
-        let server = realServers[index]
-        responders.processes[index] = try lab.spawn(server, ["python3", scripts.appendingPathComponent("responder.py").path,
-                                                             "rs\(index + 1)"])
-        try waitUntil("the responder in \(server) listens") {
-            (try? server.run("ss", "-Htln", "sport", "= :80").output.contains(":80")) ?? false
-        }
+        responders.processes[index] = try HTTPLabPrograms.startResponder(in: realServers[index], named: "rs\(index + 1)",
+                                                                         lab: lab, programs: scripts)
     }
 
     /// Stops real `index`'s HTTP responder (by its PID) and waits until nothing listens.
@@ -132,14 +128,9 @@ struct LVSDRLab {
     /// the start of the ephemeral range: a keep-alive connection opened meanwhile takes an
     /// ephemeral port, and binding that same port again fails (EADDRINUSE).
     func requests(_ count: Int, fromPort firstPort: Int) throws -> [Int: String] {
-        let output = try client.run("python3", scripts.appendingPathComponent("load.py").path, LVSDRLab.vip, "80",
+        let output = try client.run("python3", scripts.appendingPathComponent("burst.py").path, LVSDRLab.vip, "80",
                                     "\(count)", "\(firstPort)").output
-        var answers: [Int: String] = [:]
-        for line in output.split(separator: "\n") {
-            let parts = line.split(separator: " ")
-            if parts.count == 2, let port = Int(parts[0]) { answers[port] = String(parts[1]) }
-        }
-        return answers
+        return Dictionary(HTTPLabPrograms.answers(output).map { ($0.sourcePort, $0.answer) }) { first, _ in first }
     }
 
     /// A keep-alive HTTP/1.1 connection from the client to the VIP, opened in the client's namespace.
