@@ -9,6 +9,7 @@ let package = Package(
         .executable(name: "xdpha", targets: ["xdpha"]),
         .library(name: "VRRP", targets: ["VRRP"]),
         .library(name: "Config", targets: ["Config"]),
+        .library(name: "ConfigFixtures", targets: ["ConfigFixtures"]),
         .library(name: "NetLab", targets: ["NetLab"]),
         .library(name: "HealthCheck", targets: ["HealthCheck"]),
         .library(name: "Balancer", targets: ["Balancer"]),
@@ -40,6 +41,8 @@ let package = Package(
         // Pure logic: no sockets, no netlink, no BPF.
         .target(name: "VRRP"),
         .target(name: "Config"),
+        // Generated configurations shared by the scale tests and the benchmarks.
+        .target(name: "ConfigFixtures"),
         .target(name: "Balancer"),
 
         // Thin owners of C handles.
@@ -101,7 +104,7 @@ let package = Package(
         .executableTarget(name: "xdpha-demo", dependencies: ["BPF", "NetLab"], path: "Sources/Demo"),
 
         .testTarget(name: "VRRPTests", dependencies: ["VRRP"], resources: [.copy("Golden")]),
-        .testTarget(name: "ConfigTests", dependencies: ["Config"], resources: [.copy("Corpus")]),
+        .testTarget(name: "ConfigTests", dependencies: ["Config", "ConfigFixtures"], resources: [.copy("Corpus")]),
         .testTarget(name: "DaemonTests", dependencies: [
             "Daemon", "NetLab", "Config", "Dataplane", .product(name: "Logging", package: "swift-log"),
         ]),

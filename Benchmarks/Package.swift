@@ -18,6 +18,7 @@ let package = Package(
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "VRRP", package: "xdpha"),
                 .product(name: "Config", package: "xdpha"),
+                .product(name: "ConfigFixtures", package: "xdpha"),
                 .product(name: "Balancer", package: "xdpha"),
             ],
             path: "Benchmarks/XDPHABenchmarks",

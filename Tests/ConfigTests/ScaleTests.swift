@@ -2,6 +2,7 @@
 // loads completely and correctly; its speed is measured in release by Benchmarks/.
 import Testing
 @testable import Config
+import ConfigFixtures
 
 @Suite struct ScaleTests {
     @Test func thousandInstancesAndThousandVirtualServersLoad() {

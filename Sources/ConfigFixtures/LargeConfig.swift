@@ -1,9 +1,9 @@
 // A large, realistic configuration generated in memory: N VRRP instances (auth, a tracked script,
-// one VIP each) and M virtual servers with R real servers each, all with TCP checks. The same
-// shape as Benchmarks/ConfigBenchmarks.swift loads for timing.
+// one VIP each) and M virtual servers with R real servers each, all with TCP checks. A library of
+// its own so that the scale tests and the package-benchmark suite load the same file.
 
-enum LargeConfig {
-    static func text(instances: Int, virtualServers: Int, realServersEach: Int) -> String {
+public enum LargeConfig {
+    public static func text(instances: Int, virtualServers: Int, realServersEach: Int) -> String {
         var text = "global_defs {\n    router_id bench\n}\n\nvrrp_script chk {\n    script \"/bin/true\"\n    interval 2\n}\n\n"
         for index in 0..<instances {
             // 250 VRIDs per interface; benchmark-range addresses (RFC 2544, 198.18.0.0/15).
