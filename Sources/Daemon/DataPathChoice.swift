@@ -3,13 +3,15 @@
 // (Sources/Dataplane/SplitDataPath.swift). XDP DR steering shares the daemon's entry program.
 import BPF
 import Dataplane
+import IPVS
 import Logging
 
 enum DataPathChoice {
     static func make(options: DaemonOptions, program: EntryProgram?, logger: Logger) -> any DataPath {
         SplitDataPath(mode: options.dataPath,
                       xdp: DaemonSteering(program: program, objectPath: options.bpfObjectPath, logger: logger),
-                      ipvs: IPVSDataPath(logger: logger, keepsServicesOnStop: options.keepsIPVSServicesOnStop),
+                      ipvs: IPVSDataPath(logger: logger, keepsServicesOnStop: options.keepsIPVSServicesOnStop,
+                                         ownershipRecord: IPVSOwnershipRecord(path: options.stateDirectory + "/ipvs-services")),
                       logger: logger)
     }
 }

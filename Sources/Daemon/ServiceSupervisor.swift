@@ -116,7 +116,7 @@ public actor ServiceSupervisor {
     private func launch(_ monitor: HealthMonitor, generation: Int) -> RunningMonitor {
         let run = Task { await monitor.run() }
         let events = Task {
-            for await event in monitor.events { await self.handle(event, generation: generation) }
+            for await event in monitor.events { self.handle(event, generation: generation) }
         }
         return RunningMonitor(monitor: monitor, run: run, events: events)
     }

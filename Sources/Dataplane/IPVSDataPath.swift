@@ -9,6 +9,9 @@
 // VRRP's goodbye anyway). `keepsServicesOnStop` leaves them, for an operator who restarts the
 // daemon without wanting a gap; the next start takes them over, since they are in its
 // configuration. (The XDP path differs: it keeps forwarding from its pinned maps.)
+//
+// What it owns is also kept in the state directory (IPVSOwnershipRecord), so that the next start
+// removes the kept services its configuration no longer names, and leaves the others alone.
 import Config
 import IPVS
 import Logging
@@ -19,16 +22,19 @@ public actor IPVSDataPath: DataPath {
     private let logger: Logger
     private let keepsServicesOnStop: Bool
     private let openClient: @Sendable () throws(IPVSError) -> IPVSClient
+    private let ownershipRecord: IPVSOwnershipRecord?
     /// Opened by the first apply that has services: a configuration without virtual servers
     /// runs on a kernel without IPVS.
     private var reconciler: IPVSReconciler?
     /// Whether an apply has run: global_defs `lvs_flush` empties the table before the first one.
     private var applied = false
 
-    public init(logger: Logger, keepsServicesOnStop: Bool = false,
+    /// `ownershipRecord`: where the services this daemon owns are kept between runs (nil: not kept).
+    public init(logger: Logger, keepsServicesOnStop: Bool = false, ownershipRecord: IPVSOwnershipRecord? = nil,
                 openClient: @escaping @Sendable () throws(IPVSError) -> IPVSClient = { () throws(IPVSError) in try IPVSClient() }) {
         self.logger = logger
         self.keepsServicesOnStop = keepsServicesOnStop
+        self.ownershipRecord = ownershipRecord
         self.openClient = openClient
     }
 
@@ -51,12 +57,17 @@ public actor IPVSDataPath: DataPath {
             applied = true
         }
         if reconciler == nil {
-            guard !services.isEmpty else { return DataPathReport(path: name, summary: "no virtual servers") }
+            // Services an earlier run left behind are removed even when none are configured now.
+            let inherited = ownershipRecord.map { !$0.read().owned.isEmpty } ?? false
+            guard !services.isEmpty || inherited else { return DataPathReport(path: name, summary: "no virtual servers") }
             try open()
         }
         guard var reconciler else { return DataPathReport(path: name, summary: "no virtual servers") }
         // Also after a failed change: the reconciler then owns the old and the new services.
-        defer { self.reconciler = reconciler }
+        defer {
+            self.reconciler = reconciler
+            record(reconciler.owned)
+        }
         let changes = try reconciler.reconcile(to: mapping.state)
         let reals = services.reduce(0) { $0 + $1.destinations.count }
         let report = DataPathReport(path: name, summary: "\(services.count) services, \(reals) reals, \(changes.count) changes",
@@ -83,10 +94,29 @@ public actor IPVSDataPath: DataPath {
     /// feature, when there is no IPVS.
     public func open() throws(IPVSDataPathError) {
         guard reconciler == nil else { return }
+        let client: IPVSClient
         do {
-            reconciler = IPVSReconciler(client: try openClient())
+            client = try openClient()
         } catch {
             throw .unavailable("IPVS: \(error)")
+        }
+        var inherited: Set<IPVSServiceKey> = []
+        if let ownershipRecord {
+            let (owned, unreadable) = ownershipRecord.read()
+            inherited = owned
+            if !owned.isEmpty {
+                logger.notice("IPVS: \(owned.count) services kept by an earlier run are this daemon's (\(ownershipRecord.path))")
+            }
+            for line in unreadable { logger.warning("IPVS: \(ownershipRecord.path): not a service, ignored: \(line)") }
+        }
+        reconciler = IPVSReconciler(client: client, owned: inherited)
+    }
+
+    /// Keeps `owned` for the next run; a failure is logged, never fatal (the table is right).
+    private func record(_ owned: Set<IPVSServiceKey>) {
+        guard let ownershipRecord else { return }
+        do { try ownershipRecord.write(owned) } catch {
+            logger.warning("IPVS: could not record the services this daemon owns in \(ownershipRecord.path): \(error)")
         }
     }
 
@@ -104,6 +134,7 @@ public actor IPVSDataPath: DataPath {
             logger.error("IPVS: stopping; removing the services failed: \(error)")
         }
         self.reconciler = reconciler
+        record(reconciler.owned)
     }
 }
 

@@ -123,22 +123,35 @@ struct IPVSDaemonTests {
         let lab = try Lab("ipvs-keep")
         defer { lab.tearDown() }
         let director = try lab.namespace("director")
-        let run = try DaemonRun(lab: lab, in: director, config: Self.second)
+        let run = try DaemonRun(lab: lab, in: director, config: Self.first)
         try run.start(["--dataplane", "ipvs", "--dont-release-ipvs"])
-        _ = try run.waitForTable(in: director) { $0 == Self.secondState.canonical }
+        _ = try run.waitForTable(in: director) { $0 == Self.firstState.canonical }
         #expect(try run.stop() == 0, "\(run.log)")
-        #expect(try KernelTable.read(in: director) == Self.secondState.canonical, "\(run.log)")
+        #expect(try KernelTable.read(in: director) == Self.firstState.canonical, "\(run.log)")
 
-        // A new daemon with the older configuration brings the kept table back to it; with
-        // global_defs lvs_flush it first empties the table, ipvsadm's service included.
+        // The next daemon, whose configuration no longer has fwmark 7, removes that kept service
+        // (the state directory says it was the daemon's), takes the others over and leaves the
+        // service ipvsadm made meanwhile alone.
         try director.run("ipvsadm", "-A", "-t", "203.0.113.9:22", "-s", "rr")
+        let handMade = IPVSVirtualServer(IPVSService(.address(.tcp, address("203.0.113.9"), port: 22), scheduler: "rr"),
+                                         destinations: [])
+        try run.reload(Self.second, signal: false)
+        try run.start(["--dataplane", "ipvs", "--dont-release-ipvs"])
+        let taken = try run.waitForTable(in: director) { $0 == Self.with(Self.secondState, [handMade]) }
+        #expect(taken == Self.with(Self.secondState, [handMade]), "\(run.log)")
+        #expect(run.log.contains("services kept by an earlier run are this daemon's"), "\(run.log)")
+        #expect(try run.stop() == 0, "\(run.log)")
+
+        // With global_defs lvs_flush the next start first empties the table, ipvsadm's service included.
         try run.reload("global_defs {\n    lvs_flush\n}\n" + Self.first, signal: false)
         try run.start(["--dataplane", "ipvs"])
-        let taken = try run.waitForTable(in: director) { $0 == Self.firstState.canonical }
-        #expect(taken == Self.firstState.canonical, "\(run.log)")
+        let flushed = try run.waitForTable(in: director) { $0 == Self.firstState.canonical }
+        #expect(flushed == Self.firstState.canonical, "\(run.log)")
         #expect(run.log.contains("lvs_flush: every service of the table removed"), "\(run.log)")
         #expect(try run.stop() == 0, "\(run.log)")
         #expect(try KernelTable.read(in: director) == .empty)
+        #expect(!FileManager.default.fileExists(atPath: run.stateDirectory.appendingPathComponent("ipvs-services").path),
+                "a daemon that released its services keeps no record of them")
     }
 
     /// --dataplane auto where XDP cannot be loaded (a BPF object that does not exist): the
@@ -223,6 +236,7 @@ final class DaemonRun {
     private(set) var process: Process?
 
     var configFile: URL { folder.appendingPathComponent("keepalived.conf") }
+    var stateDirectory: URL { folder.appendingPathComponent("run") }
     var logFile: URL { folder.appendingPathComponent("xdpha.log") }
     var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
 
@@ -245,7 +259,7 @@ final class DaemonRun {
     /// Starts the daemon: VRRP on raw sockets and no pinned maps, so that only IPVS is exercised.
     func start(_ arguments: [String]) throws {
         process = try lab.spawn(namespace, [Self.xdpha.path, "run", "-f", configFile.path, "--vrrp-rx", "socket",
-                                            "--pin-dir", "", "--state-dir", folder.appendingPathComponent("run").path,
+                                            "--pin-dir", "", "--state-dir", stateDirectory.path,
                                             "--log-level", "info"] + arguments, log: logFile)
     }
 
