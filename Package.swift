@@ -109,6 +109,7 @@ let package = Package(
             "Daemon", "NetLab", "Config", "Dataplane", .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "NetLab"]),
+        .testTarget(name: "NetLabTests", dependencies: ["NetLab"]),
         .testTarget(name: "VRRPIOTests", dependencies: ["VRRPIO", "Netlink", "NetLab", "CLinux"]),
         .testTarget(name: "BPFTests", dependencies: ["BPF", "NetLab", "CXDPHA", "Balancer", "Dataplane"]),
         .testTarget(name: "BalancerTests", dependencies: ["Balancer"]),

@@ -57,6 +57,19 @@ struct Bench {
             } catch { log("failed: \(error)"); exit(1) }
             return
         }
+        if CommandLine.arguments.contains("--failover-only") {
+            do {
+                let results = try await FailoverBenchmark(settings: FailoverSetting.standard(quick: quick), trials: quick ? 1 : 3).run()
+                for r in results {
+                    print("\(r.implementation) \(r.setting.label) \(r.fault): median \(String(format: "%.1f", r.median * 1000)) ms "
+                          + "(trials \(r.gaps.map { String(format: "%.1f", $0 * 1000) }.joined(separator: " ")); target \(String(format: "%.1f", r.target * 1000)) ms)")
+                }
+                if let output = option("--output") {
+                    try BenchReport.update(in: URL(fileURLWithPath: output)) { $0.failover = results }
+                }
+            } catch { log("failed: \(error)"); exit(1) }
+            return
+        }
         if CommandLine.arguments.contains("--checker-scale-only") {
             do {
                 let results = try await CheckerScaleBenchmark(window: quick ? 3 : 10).run()
@@ -112,10 +125,7 @@ struct Bench {
         let output = URL(fileURLWithPath: option("--output") ?? "Benchmarks/results")
         do {
             try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
-            let settings = quick ? [FailoverSetting(version: 3, interval: 0.1)]
-                : [FailoverSetting(version: 2, interval: 1), FailoverSetting(version: 3, interval: 0.1),
-                   FailoverSetting(version: 3, interval: 0.01)]
-            let failover = try await FailoverBenchmark(settings: settings, trials: quick ? 1 : 3).run()
+            let failover = try await FailoverBenchmark(settings: FailoverSetting.standard(quick: quick), trials: quick ? 1 : 3).run()
             let cost = try await AdvertCostBenchmark(window: quick ? .seconds(2) : .seconds(5)).run()
             let packets = try await PacketCostBenchmark(calls: quick ? 100_000 : 1_000_000).run()
             var report = BenchReport(machine: BenchReport.Machine.current(), failover: failover, advertCost: cost,

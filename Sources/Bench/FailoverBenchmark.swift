@@ -13,6 +13,13 @@ struct FailoverSetting: Codable, Hashable {
     /// 3 x advert + skew (for the backup's priority 100), the RFC's master-down interval.
     var masterDownInterval: Double { 3 * interval + skew }
     var skew: Double { version == 2 ? (256 - 100) / 256.0 : (256 - 100) * interval / 256 }
+
+    /// The settings the issue names: v2 at 1 s, v3 at 100 ms and 10 ms (--quick: v3 at 100 ms).
+    static func standard(quick: Bool) -> [FailoverSetting] {
+        quick ? [FailoverSetting(version: 3, interval: 0.1)]
+            : [FailoverSetting(version: 2, interval: 1), FailoverSetting(version: 3, interval: 0.1),
+               FailoverSetting(version: 3, interval: 0.01)]
+    }
 }
 
 enum Fault: String, Codable, CaseIterable { case hard, graceful }
