@@ -2,7 +2,8 @@
 // repeated run would reuse the buffer the first run already rewrote), the kernel's own duration
 // per call, medians over many calls, against the MAC-swap floor measured in the same run. Rows:
 // the floor, xdpha_pass, the entry program with no stage (parse + count), the VRRP stage on an
-// advert, and the DR stage on a frame not for a VIP, an established flow and a new flow.
+// advert, and the DR stage on a frame not for a VIP, an established flow, a new flow (its SYN)
+// and a frame of a flow the connection table does not know (an ACK).
 //
 // With other BPF objects to compare (--compare A.o,B.o), every object gets the same service and
 // frames, and the calls of each row are interleaved between the objects in slices, so that the
@@ -88,7 +89,8 @@ struct PacketCostBenchmark {
         let floor = try await measure(subjects) { try await $0.program.testRunFloor(frame: $0.established) }
         let nonVIP = try await measure(subjects) { try await $0.program.testRunEntry(frame: $0.nonVIP) }
         let established = try await measure(subjects) { try await $0.program.testRunEntry(frame: $0.established) }
-        let newFlow = try await measure(subjects) { try await $0.program.testRunEntry(frame: $0.nextNewFlow()) }
+        let newFlow = try await measure(subjects) { try await $0.program.testRunEntry(frame: $0.nextNewFlow(flags: 0x02)) }
+        let unknownFlow = try await measure(subjects) { try await $0.program.testRunEntry(frame: $0.nextNewFlow(flags: 0x10)) }
 
         return subjects.indices.map { i in
             let floorMedian = Self.median(floor[i])
@@ -102,7 +104,8 @@ struct PacketCostBenchmark {
                 row("floor: MAC swap + XDP_TX", floor[i], target: "-"),
                 row("entry, DR on, frame not for a VIP (XDP_PASS)", nonVIP[i], target: "-"),
                 row("entry, DR: established flow (XDP_TX)", established[i], target: "floor + 60 ns"),
-                row("entry, DR: new flow, Maglev 100 reals (XDP_TX)", newFlow[i], target: "floor + 160 ns")])
+                row("entry, DR: new flow (TCP SYN), Maglev 100 reals (XDP_TX)", newFlow[i], target: "floor + 160 ns"),
+                row("entry, DR: unknown flow mid-stream (TCP ACK), Maglev 100 reals (XDP_TX)", unknownFlow[i], target: "-")])
         }
     }
 
@@ -152,8 +155,11 @@ struct PacketCostBenchmark {
         }
 
         /// A new client address and port each call: every frame misses the connection table.
-        func nextNewFlow() -> [UInt8] {
+        /// `flags`: TCP flags, 0x02 for a connection's first frame (SYN), 0x10 (ACK) for a frame
+        /// of a connection the table does not know (after a failover, or evicted).
+        func nextNewFlow(flags: UInt8) -> [UInt8] {
             port &+= 1
+            newFlow[47] = flags
             newFlow[26] = 203; newFlow[27] = 0; newFlow[28] = 113; newFlow[29] = UInt8(truncatingIfNeeded: port >> 16)
             newFlow[34] = UInt8(truncatingIfNeeded: port >> 8); newFlow[35] = UInt8(truncatingIfNeeded: port)
             return newFlow

@@ -2,9 +2,8 @@
  * dr_steer.h: the LVS-DR steering stage of the entry program.
  *
  * For a TCP or UDP packet to a configured (VIP, port, protocol) it picks a real server (the
- * connection table first, dr_conns.h, so established flows keep their real while rings change;
- * a TCP SYN skips it; then the service's persistence entry; then the service's ring) and
- * rewrites only the Ethernet
+ * connection table, dr_conns.h, so established flows keep their real while rings change; then
+ * the service's persistence entry; then the service's ring) and rewrites only the Ethernet
  * addresses: the real owns the VIP on a loopback and answers the client directly. Everything not
  * addressed to a VIP continues after one hash lookup; what is addressed to a VIP but cannot be
  * steered here (fragments, IP options, other protocols, unknown ports) goes to the kernel and is
@@ -215,13 +214,41 @@ static __always_inline int dr_forward(struct xdp_md *ctx, const struct xdpha_dr_
 }
 
 /*
+ * The frame of a flow that `set` holds, sent to its real when that real still has the
+ * generation the slot recorded; else STAGE_CONTINUE. `way` gets the flow's slot, or
+ * DR_CONN_NONE: a flow whose real left keeps its slot.
+ */
+static __always_inline int dr_follow_known(struct xdp_md *ctx, struct xdpha_dr_conn_set *set, __u64 digest,
+                                           int *way)
+{
+    int found = dr_conn_find(set, digest);
+    *way = found;
+    if (found == DR_CONN_NONE)
+        return STAGE_CONTINUE;
+    found &= XDPHA_DR_CONN_WAYS - 1;
+    __u32 index = set->real[found];
+    struct xdpha_dr_real *real = dr_real(index);
+    if (!dr_flow_still_valid(real, set->generation[found]))
+        return STAGE_CONTINUE;
+    dr_conn_touch(set, found, dr_conn_now());
+    return dr_forward(ctx, real, index, 0);
+}
+
+/*
  * The stage. The connection table is asked first, before the VIP and service maps: a packet of
  * an established flow (most of a director's traffic) then costs one read of one cache line. That
  * needs no service lookup to check the entry: a real's (index, generation) names one real of one
  * service key for its whole life (the planner gives a new generation whenever an index changes
  * hands), the flow's digest covers that service key's address, port and protocol, and the reals
  * of a removed service are cleared, so an entry whose real still has its generation is this
- * service's real. A TCP SYN is the exception: it opens a connection, so the ring decides.
+ * service's real.
+ *
+ * A TCP SYN (a client opening a connection, nearly always unknown to the table) takes another
+ * order: its service first (no VIP lookup), then, for a service whose ring is a pure hash (no
+ * persistence, no round-robin cursor), the ring's slot, and only then the table. The table still
+ * decides when it knows the flow (a retransmitted SYN, a client reusing its port), but the
+ * set's cache line is fetched while the ring's is on its way, so the two memory latencies of a
+ * new flow overlap instead of adding up.
  */
 static __always_inline int dr_stage(struct xdp_md *ctx, struct packet *p)
 {
@@ -240,31 +267,22 @@ static __always_inline int dr_stage(struct xdp_md *ctx, struct packet *p)
     struct xdpha_dr_conn_set *set = 0;
     int way = DR_CONN_NONE;
     __u64 digest = 0;
+    int verdict;
     if (ports_read) {
         digest = dr_conn_hash(&flow);
         set = dr_conn_set(digest);
-        /* A SYN opens a new connection: it is scheduled without asking the table (as Katran
-         * does), so the set's cache line is fetched later, while the ring's is on its way too
-         * (two memory latencies overlap instead of adding up), and a client that reuses a
-         * port follows today's ring. Its flow's slot, if any, is found and rewritten below. */
-        if (set && !opening)
-            way = dr_conn_find(set, digest);
-        if (way != DR_CONN_NONE) {
-            way &= XDPHA_DR_CONN_WAYS - 1;
-            __u32 index = set->real[way];
-            struct xdpha_dr_real *real = dr_real(index);
-            if (dr_flow_still_valid(real, set->generation[way])) {
-                dr_conn_touch(set, way, dr_conn_now());
-                return dr_forward(ctx, real, index, 0);
-            }
+        if (set && !opening) {
+            verdict = dr_follow_known(ctx, set, digest, &way);
+            if (verdict != STAGE_CONTINUE)
+                return verdict;
         }
     }
 
     struct xdpha_dr_service_key key = { .port = flow.dport, .proto = flow.proto, .family = flow.family };
     __builtin_memcpy(key.addr, flow.dst, sizeof(key.addr));
     struct xdpha_dr_service *svc = 0;
-    /* A SYN asks for its service first, which spares a new connection the VIP lookup; other
-     * frames ask for the VIP first, so that traffic not for a VIP leaves after one lookup. */
+    /* A SYN asks for its service first; other frames ask for the VIP first, so that traffic not
+     * for a VIP leaves after one lookup. */
     if (opening)
         svc = bpf_map_lookup_elem(&xdpha_dr_services, &key);
     if (!svc) {
@@ -288,16 +306,25 @@ static __always_inline int dr_stage(struct xdp_md *ctx, struct packet *p)
             return dr_pass(XDPHA_DR_PASS_NO_SERVICE);
     }
 
+    /* A pure hash ring has no side effects, so a SYN may ask it before the table. */
+    int ring_first = opening && svc->scheduler == XDPHA_DR_SCHED_HASH && svc->persistence_timeout == 0;
+    __u32 index = XDPHA_DR_NO_REAL;
+    if (ring_first)
+        index = dr_ring_pick(svc, &flow);
+    if (opening && set) {
+        verdict = dr_follow_known(ctx, set, digest, &way);
+        if (verdict != STAGE_CONTINUE)
+            return verdict;
+    }
+
     /* Not in the table, or its real left: a real for a new flow. */
-    __u32 index = dr_schedule(svc, &flow);
+    if (!ring_first)
+        index = dr_schedule(svc, &flow);
     struct xdpha_dr_real *real = dr_real(index);
     if (!real || !(real->flags & XDPHA_DR_REAL_IN_USE) || real->service_id != svc->id)
         return dr_pass(XDPHA_DR_PASS_NO_REAL);
     if (set) {
         __u16 now = dr_conn_now();
-        /* A flow already in the set (its real left, or a SYN) keeps its slot. */
-        if (way == DR_CONN_NONE && opening)
-            way = dr_conn_find(set, digest);
         if (way == DR_CONN_NONE)
             way = dr_conn_victim(set, now);
         dr_conn_write(set, way, digest, index, real->generation, now);
