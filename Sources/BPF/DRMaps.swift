@@ -21,7 +21,7 @@ final class DRMaps {
     private let egress: BPFMap
     let serviceStats: BPFMap
     let realStats: BPFMap
-    let flows: BPFMap
+    let connections: BPFMap
     let outcomes: BPFMap
     let interfaces: BPFMap
 
@@ -47,7 +47,7 @@ final class DRMaps {
         egress = try object.map(named: "xdpha_dr_egress")
         serviceStats = try object.map(named: "xdpha_dr_service_stats")
         realStats = try object.map(named: "xdpha_dr_real_stats")
-        flows = try object.map(named: "xdpha_dr_flows")
+        connections = try object.map(named: "xdpha_dr_conns")
         outcomes = try object.map(named: "xdpha_dr_outcomes")
         interfaces = try object.map(named: "xdpha_ifaces")
     }

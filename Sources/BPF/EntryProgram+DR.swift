@@ -61,15 +61,8 @@ extension EntryProgram {
     /// Addresses are 4 or 16 bytes in network order.
     public func drConnection(source: [UInt8], destination: [UInt8], sourcePort: UInt16, destinationPort: UInt16,
                              ipProtocol: UInt8) throws -> UInt32? {
-        var key = xdpha_dr_flow_key()
-        DRMapRecords.fill(&key.src, with: source)
-        DRMapRecords.fill(&key.dst, with: destination)
-        key.sport = sourcePort.bigEndian
-        key.dport = destinationPort.bigEndian
-        key.proto = ipProtocol
-        key.family = try DRMapRecords.family(of: source)
-        var value = xdpha_dr_flow()
-        guard bpf_map_lookup_elem(dr.flows.fd, &key, &value) == 0 else { return nil }
-        return value.real
+        let key = try DRConnectionTable.key(source: source, destination: destination, sourcePort: sourcePort,
+                                            destinationPort: destinationPort, ipProtocol: ipProtocol)
+        return try DRConnectionTable.lookup(fd: dr.connections.fd, key)?.real
     }
 }

@@ -94,7 +94,9 @@ struct BenchReport: Codable {
             lines.append("| \(r.name) | \(r.calls) | \(Int(r.medianNanoseconds)) | \(Int(r.p90Nanoseconds)) | \(Int(r.overFloorNanoseconds)) | \(r.target) |")
         }
         lines += ["", "The kernel's own duration per call (its test-run timer), medians over all calls; the floor",
-                  "swaps MACs and returns XDP_TX. The new-flow row gives every call a new client address and port."]
+                  "swaps MACs and returns XDP_TX, and each DR row is set against the floor calls interleaved with",
+                  "its own (slices of 10,000). The new-flow rows give every call a new client address and port:",
+                  "a connection's first frame (SYN), or a frame of a connection the table does not know (ACK)."]
         if let checkerScale {
             lines += ["", "## Checkers at scale: 1,000 reals on loopback, each checked every second", "",
                       "| checker | reals | CPU, % of one core | of which user | max RSS MiB | down events | target |",

@@ -2,7 +2,8 @@
 // repeated run would reuse the buffer the first run already rewrote), the kernel's own duration
 // per call, medians over many calls, against the MAC-swap floor measured in the same run. Rows:
 // the floor, xdpha_pass, the entry program with no stage (parse + count), the VRRP stage on an
-// advert, and the DR stage on a frame not for a VIP, an established flow and a new flow.
+// advert, and the DR stage on a frame not for a VIP, an established flow, a new flow (its SYN)
+// and a frame of a flow the connection table does not know (an ACK).
 //
 // With other BPF objects to compare (--compare A.o,B.o), every object gets the same service and
 // frames, and the calls of each row are interleaved between the objects in slices, so that the
@@ -85,41 +86,61 @@ struct PacketCostBenchmark {
         for object in objects { subjects.append(try await Subject(objectPath: object)) }
         for subject in subjects { _ = try await subject.program.testRunEntry(frame: subject.established) }  // flow enters the table
 
-        let floor = try await measure(subjects) { try await $0.program.testRunFloor(frame: $0.established) }
         let nonVIP = try await measure(subjects) { try await $0.program.testRunEntry(frame: $0.nonVIP) }
         let established = try await measure(subjects) { try await $0.program.testRunEntry(frame: $0.established) }
-        let newFlow = try await measure(subjects) { try await $0.program.testRunEntry(frame: $0.nextNewFlow()) }
+        let newFlow = try await measure(subjects) { try await $0.program.testRunEntry(frame: $0.nextNewFlow(flags: 0x02)) }
+        let unknownFlow = try await measure(subjects) { try await $0.program.testRunEntry(frame: $0.nextNewFlow(flags: 0x10)) }
 
         return subjects.indices.map { i in
-            let floorMedian = Self.median(floor[i])
-            func row(_ name: String, _ values: [Double], target: String) -> PacketCostResult {
+            func row(_ name: String, _ values: [Double], floor: [Double], target: String) -> PacketCostResult {
                 let sorted = values.sorted()
-                return PacketCostResult(name: name, calls: values.count, medianNanoseconds: sorted[sorted.count / 2],
+                return PacketCostResult(name: name, calls: sorted.count, medianNanoseconds: sorted[sorted.count / 2],
                                         p90Nanoseconds: sorted[sorted.count * 9 / 10],
-                                        overFloorNanoseconds: sorted[sorted.count / 2] - floorMedian, target: target)
+                                        overFloorNanoseconds: sorted[sorted.count / 2] - Self.median(floor), target: target)
             }
+            func row(_ name: String, _ measured: Measured, target: String) -> PacketCostResult {
+                row(name, measured.durations[i], floor: measured.floor[i], target: target)
+            }
+            let floor = [nonVIP, established, newFlow, unknownFlow].flatMap { $0.floor[i] }
             return PacketCostVariant(label: subjects[i].label, rows: [
-                row("floor: MAC swap + XDP_TX", floor[i], target: "-"),
-                row("entry, DR on, frame not for a VIP (XDP_PASS)", nonVIP[i], target: "-"),
-                row("entry, DR: established flow (XDP_TX)", established[i], target: "floor + 60 ns"),
-                row("entry, DR: new flow, Maglev 100 reals (XDP_TX)", newFlow[i], target: "floor + 160 ns")])
+                row("floor: MAC swap + XDP_TX (all rows' floor calls)", floor, floor: floor, target: "-"),
+                row("entry, DR on, frame not for a VIP (XDP_PASS)", nonVIP, target: "-"),
+                row("entry, DR: established flow (XDP_TX)", established, target: "floor + 60 ns"),
+                row("entry, DR: new flow (TCP SYN), Maglev 100 reals (XDP_TX)", newFlow, target: "floor + 160 ns"),
+                row("entry, DR: unknown flow mid-stream (TCP ACK), Maglev 100 reals (XDP_TX)", unknownFlow, target: "-")])
         }
     }
 
-    /// `calls` durations per subject, taken in interleaved slices.
-    private func measure(_ subjects: [Subject], _ body: (Subject) async throws -> TestRunResult) async throws -> [[Double]] {
+    /// One row's durations per subject, and its floor's, taken alongside.
+    struct Measured {
+        var durations: [[Double]]
+        var floor: [[Double]]
+    }
+
+    /// `calls` durations per subject, taken in interleaved slices, each slice of a subject after as
+    /// many calls of its floor program: the machine's load drifts, so each row is set against the
+    /// floor measured beside it, not against one taken minutes earlier.
+    private func measure(_ subjects: [Subject], _ body: (Subject) async throws -> TestRunResult) async throws -> Measured {
         var durations = subjects.map { _ in [Double]() }
-        for i in durations.indices { durations[i].reserveCapacity(calls) }
+        var floor = durations
+        for i in durations.indices {
+            durations[i].reserveCapacity(calls)
+            floor[i].reserveCapacity(calls)
+        }
         var done = 0
         while done < calls {
             let n = min(slice, calls - done)
             for (i, subject) in subjects.enumerated() {
+                for _ in 0..<n {
+                    floor[i].append(Double(try await subject.program.testRunFloor(frame: subject.established).durationNanoseconds))
+                }
                 for _ in 0..<n { durations[i].append(Double(try await body(subject).durationNanoseconds)) }
             }
             done += n
         }
-        Bench.log("packet cost: \(calls) calls, medians " + durations.map { "\(Self.median($0)) ns" }.joined(separator: ", "))
-        return durations
+        Bench.log("packet cost: \(calls) calls, medians " + durations.map { "\(Self.median($0)) ns" }.joined(separator: ", ")
+                  + "; floors " + floor.map { "\(Self.median($0)) ns" }.joined(separator: ", "))
+        return Measured(durations: durations, floor: floor)
     }
 
     private static func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
@@ -152,8 +173,11 @@ struct PacketCostBenchmark {
         }
 
         /// A new client address and port each call: every frame misses the connection table.
-        func nextNewFlow() -> [UInt8] {
+        /// `flags`: TCP flags, 0x02 for a connection's first frame (SYN), 0x10 (ACK) for a frame
+        /// of a connection the table does not know (after a failover, or evicted).
+        func nextNewFlow(flags: UInt8) -> [UInt8] {
             port &+= 1
+            newFlow[47] = flags
             newFlow[26] = 203; newFlow[27] = 0; newFlow[28] = 113; newFlow[29] = UInt8(truncatingIfNeeded: port >> 16)
             newFlow[34] = UInt8(truncatingIfNeeded: port >> 8); newFlow[35] = UInt8(truncatingIfNeeded: port)
             return newFlow

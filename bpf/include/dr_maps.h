@@ -53,18 +53,6 @@ struct {
     __type(value, __u32);
 } xdpha_dr_cursors SEC(".maps");
 
-/* One hash table, so a flow is found from any CPU, with the kernel's common LRU list. Measured
- * side by side (xdpha-bench --packet-cost-only --compare) against per-CPU LRU lists
- * (BPF_F_NO_COMMON_LRU), a new flow into a full table cost about a quarter less: the per-CPU
- * variant rotates its lists on every insert, the common one refills a per-CPU free list in
- * batches of 128 under its global lock, so that lock is taken once per 128 new flows. */
-struct {
-    __uint(type, BPF_MAP_TYPE_LRU_HASH);
-    __uint(max_entries, XDPHA_DR_MAX_FLOWS);
-    __type(key, struct xdpha_dr_flow_key);
-    __type(value, struct xdpha_dr_flow);
-} xdpha_dr_flows SEC(".maps");
-
 struct {
     __uint(type, BPF_MAP_TYPE_LRU_HASH);
     __uint(max_entries, XDPHA_DR_MAX_PERSIST);

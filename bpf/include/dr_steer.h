@@ -2,8 +2,8 @@
  * dr_steer.h: the LVS-DR steering stage of the entry program.
  *
  * For a TCP or UDP packet to a configured (VIP, port, protocol) it picks a real server (the
- * connection table first, so established flows keep their real while rings change; then the
- * service's persistence entry; then the service's ring) and rewrites only the Ethernet
+ * connection table, dr_conns.h, so established flows keep their real while rings change; then
+ * the service's persistence entry; then the service's ring) and rewrites only the Ethernet
  * addresses: the real owns the VIP on a loopback and answers the client directly. Everything not
  * addressed to a VIP continues after one hash lookup; what is addressed to a VIP but cannot be
  * steered here (fragments, IP options, other protocols, unknown ports) goes to the kernel and is
@@ -14,6 +14,7 @@
 
 #include <linux/tcp.h>
 #include <linux/udp.h>
+#include "dr_conns.h"
 #include "dr_hash.h"
 #include "dr_maps.h"
 
@@ -68,9 +69,10 @@ static __always_inline int dr_read_addresses(void *data, void *data_end, const s
     return -1;
 }
 
-/* Fills the ports of `flow`; -1 when the TCP or UDP header is cut short. */
+/* Fills the ports of `flow`, and `opening` when the frame is a TCP SYN without ACK (a client
+ * opening a connection); -1 when the TCP or UDP header is cut short. */
 static __always_inline int dr_read_ports(void *data, void *data_end, const struct packet *p,
-                                         struct xdpha_dr_flow_key *flow)
+                                         struct xdpha_dr_flow_key *flow, int *opening)
 {
     if (p->l4_proto == IPPROTO_TCP) {
         struct tcphdr *tcp = data + p->l4_off;
@@ -78,6 +80,7 @@ static __always_inline int dr_read_ports(void *data, void *data_end, const struc
             return -1;
         flow->sport = tcp->source;
         flow->dport = tcp->dest;
+        *opening = tcp->syn && !tcp->ack;
     } else {
         struct udphdr *udp = data + p->l4_off;
         if ((void *)(udp + 1) > data_end)
@@ -171,10 +174,10 @@ static __always_inline __u32 dr_schedule(const struct xdpha_dr_service *svc,
     return index;
 }
 
-/* True when `real` is still the real a connection-table entry recorded. */
-static __always_inline int dr_flow_still_valid(const struct xdpha_dr_real *real, const struct xdpha_dr_flow *known)
+/* True when `real` is still the real a connection-table slot recorded. */
+static __always_inline int dr_flow_still_valid(const struct xdpha_dr_real *real, __u32 generation)
 {
-    return real && (real->flags & XDPHA_DR_REAL_IN_USE) && real->generation == known->generation;
+    return real && (real->flags & XDPHA_DR_REAL_IN_USE) && real->generation == generation;
 }
 
 /* Sends the frame to `real` (index `index`) and counts it; or passes it when that cannot be done. */
@@ -211,67 +214,121 @@ static __always_inline int dr_forward(struct xdp_md *ctx, const struct xdpha_dr_
 }
 
 /*
+ * The frame of a flow that `set` holds, sent to its real when that real still has the
+ * generation the slot recorded; else STAGE_CONTINUE. `way` gets the flow's slot, or
+ * DR_CONN_NONE: a flow whose real left keeps its slot.
+ */
+static __always_inline int dr_follow_known(struct xdp_md *ctx, struct xdpha_dr_conn_set *set, __u64 digest,
+                                           int *way)
+{
+    int found = dr_conn_find(set, digest);
+    *way = found;
+    if (found == DR_CONN_NONE)
+        return STAGE_CONTINUE;
+    found &= XDPHA_DR_CONN_WAYS - 1;
+    __u32 index = set->real[found];
+    struct xdpha_dr_real *real = dr_real(index);
+    if (!dr_flow_still_valid(real, set->generation[found]))
+        return STAGE_CONTINUE;
+    dr_conn_touch(set, found, dr_conn_now());
+    return dr_forward(ctx, real, index, 0);
+}
+
+/*
  * The stage. The connection table is asked first, before the VIP and service maps: a packet of
- * an established flow (most of a director's traffic) then costs one hash lookup. That needs no
- * service lookup to check the entry: a real's (index, generation) names one real of one service
- * key for its whole life (the planner gives a new generation whenever an index changes hands),
- * the flow key holds that service key's address, port and protocol, and the reals of a removed
- * service are cleared, so an entry whose real still has its generation is this service's real.
+ * an established flow (most of a director's traffic) then costs one read of one cache line. That
+ * needs no service lookup to check the entry: a real's (index, generation) names one real of one
+ * service key for its whole life (the planner gives a new generation whenever an index changes
+ * hands), the flow's digest covers that service key's address, port and protocol, and the reals
+ * of a removed service are cleared, so an entry whose real still has its generation is this
+ * service's real.
+ *
+ * A TCP SYN (a client opening a connection, nearly always unknown to the table) takes another
+ * order: its service first (no VIP lookup), then, for a service whose ring is a pure hash (no
+ * persistence, no round-robin cursor), the ring's slot, and only then the table. The table still
+ * decides when it knows the flow (a retransmitted SYN, a client reusing its port), but the
+ * set's cache line is fetched while the ring's is on its way, so the two memory latencies of a
+ * new flow overlap instead of adding up.
  */
 static __always_inline int dr_stage(struct xdp_md *ctx, struct packet *p)
 {
     void *data = (void *)(long)ctx->data;
     void *data_end = (void *)(long)ctx->data_end;
-    struct xdpha_dr_flow_key flow = {};
+    /* Read as five 64-bit words by dr_conn_hash(). */
+    struct xdpha_dr_flow_key flow __attribute__((aligned(8))) = {};
 
     if (dr_read_addresses(data, data_end, p, &flow) < 0)
         return STAGE_CONTINUE;
 
     int steerable = !p->fragment && !p->options &&
                     (p->l4_proto == IPPROTO_TCP || p->l4_proto == IPPROTO_UDP);
-    int ports_read = steerable && dr_read_ports(data, data_end, p, &flow) == 0;
-    struct xdpha_dr_flow *known = 0;
+    int opening = 0;
+    int ports_read = steerable && dr_read_ports(data, data_end, p, &flow, &opening) == 0;
+    struct xdpha_dr_conn_set *set = 0;
+    int way = DR_CONN_NONE;
+    __u64 digest = 0;
+    int verdict;
     if (ports_read) {
-        known = bpf_map_lookup_elem(&xdpha_dr_flows, &flow);
-        if (known) {
-            __u32 index = known->real;
-            struct xdpha_dr_real *real = dr_real(index);
-            if (dr_flow_still_valid(real, known))
-                return dr_forward(ctx, real, index, 0);
+        digest = dr_conn_hash(&flow);
+        set = dr_conn_set(digest);
+        if (set && !opening) {
+            verdict = dr_follow_known(ctx, set, digest, &way);
+            if (verdict != STAGE_CONTINUE)
+                return verdict;
         }
     }
 
-    struct xdpha_dr_vip_key vip = { .family = flow.family };
-    __builtin_memcpy(vip.addr, flow.dst, sizeof(vip.addr));
-    if (!bpf_map_lookup_elem(&xdpha_dr_vips, &vip))
-        return STAGE_CONTINUE;
-
-    /* For a VIP from here on: whatever is not steered is counted by reason. */
-    if (p->fragment)
-        return dr_pass(XDPHA_DR_PASS_FRAGMENT);
-    if (p->options)
-        return dr_pass(XDPHA_DR_PASS_IP_OPTIONS);
-    if (p->l4_proto != IPPROTO_TCP && p->l4_proto != IPPROTO_UDP)
-        return dr_pass(XDPHA_DR_PASS_NOT_TCP_UDP);
-    if (!ports_read)
-        return dr_pass(XDPHA_DR_PASS_TRUNCATED);
-
     struct xdpha_dr_service_key key = { .port = flow.dport, .proto = flow.proto, .family = flow.family };
     __builtin_memcpy(key.addr, flow.dst, sizeof(key.addr));
-    struct xdpha_dr_service *svc = bpf_map_lookup_elem(&xdpha_dr_services, &key);
-    if (!svc)
-        return dr_pass(XDPHA_DR_PASS_NO_SERVICE);
+    struct xdpha_dr_service *svc = 0;
+    /* A SYN asks for its service first; other frames ask for the VIP first, so that traffic not
+     * for a VIP leaves after one lookup. */
+    if (opening)
+        svc = bpf_map_lookup_elem(&xdpha_dr_services, &key);
+    if (!svc) {
+        struct xdpha_dr_vip_key vip = { .family = flow.family };
+        __builtin_memcpy(vip.addr, flow.dst, sizeof(vip.addr));
+        if (!bpf_map_lookup_elem(&xdpha_dr_vips, &vip))
+            return STAGE_CONTINUE;
+
+        /* For a VIP from here on: whatever is not steered is counted by reason. */
+        if (p->fragment)
+            return dr_pass(XDPHA_DR_PASS_FRAGMENT);
+        if (p->options)
+            return dr_pass(XDPHA_DR_PASS_IP_OPTIONS);
+        if (p->l4_proto != IPPROTO_TCP && p->l4_proto != IPPROTO_UDP)
+            return dr_pass(XDPHA_DR_PASS_NOT_TCP_UDP);
+        if (!ports_read)
+            return dr_pass(XDPHA_DR_PASS_TRUNCATED);
+        if (!opening)
+            svc = bpf_map_lookup_elem(&xdpha_dr_services, &key);
+        if (!svc)
+            return dr_pass(XDPHA_DR_PASS_NO_SERVICE);
+    }
+
+    /* A pure hash ring has no side effects, so a SYN may ask it before the table. */
+    int ring_first = opening && svc->scheduler == XDPHA_DR_SCHED_HASH && svc->persistence_timeout == 0;
+    __u32 index = XDPHA_DR_NO_REAL;
+    if (ring_first)
+        index = dr_ring_pick(svc, &flow);
+    if (opening && set) {
+        verdict = dr_follow_known(ctx, set, digest, &way);
+        if (verdict != STAGE_CONTINUE)
+            return verdict;
+    }
 
     /* Not in the table, or its real left: a real for a new flow. */
-    __u32 index = dr_schedule(svc, &flow);
+    if (!ring_first)
+        index = dr_schedule(svc, &flow);
     struct xdpha_dr_real *real = dr_real(index);
     if (!real || !(real->flags & XDPHA_DR_REAL_IN_USE) || real->service_id != svc->id)
         return dr_pass(XDPHA_DR_PASS_NO_REAL);
-    struct xdpha_dr_flow chosen = { .real = index, .generation = real->generation };
-    if (known)
-        *known = chosen;   /* the entry whose real left: rewritten in place, no new element */
-    else
-        bpf_map_update_elem(&xdpha_dr_flows, &flow, &chosen, BPF_ANY);
+    if (set) {
+        __u16 now = dr_conn_now();
+        if (way == DR_CONN_NONE)
+            way = dr_conn_victim(set, now);
+        dr_conn_write(set, way, digest, index, real->generation, now);
+    }
     return dr_forward(ctx, real, index, 1);
 }
 

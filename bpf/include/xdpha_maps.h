@@ -218,7 +218,6 @@ struct xdpha_vrrp_event {
 #define XDPHA_DR_MAX_SERVICES  256        /* service ids are 0 ..< this */
 #define XDPHA_DR_MAX_REALS     4096       /* real indices are 0 ..< this (one per service member) */
 #define XDPHA_DR_RING_SLOTS    65537      /* most lookup slots of one ring (Maglev M <= this) */
-#define XDPHA_DR_MAX_FLOWS     (1 << 18)  /* connection table (LRU) entries */
 #define XDPHA_DR_MAX_PERSIST   (1 << 16)  /* persistence table (LRU) entries */
 #define XDPHA_DR_NO_REAL       0xFFFFFFFFu
 #define XDPHA_DR_HASH_SEED     0x78647061u /* seed of the flow hash; Swift uses the same */
@@ -310,8 +309,22 @@ struct xdpha_dr_real {
 
 /* xdpha_dr_cursors (PERCPU_ARRAY, key: service id): __u32 position of XDPHA_DR_SCHED_WALK. */
 
-/* xdpha_dr_flows (LRU_HASH, common LRU list; see dr_maps.h): connection table, so a flow stays on its real
- * while rings change. Entries leave only by LRU eviction (no FIN/RST tracking). */
+/* The connection table, xdpha_dr_conns, so that a flow stays on its real while rings change.
+ * Set-associative, in an ARRAY map: key = set number, value = one struct xdpha_dr_conn_set, a
+ * 64-byte cache line of XDPHA_DR_CONN_WAYS slots (BPF_F_MMAPABLE makes the values start
+ * page-aligned, so a set never straddles two lines). A flow lives in one set, in any of its
+ * slots, known by a 64-bit digest of its struct xdpha_dr_flow_key: dr_conn_hash() in
+ * dr_conns.h, which Swift computes the same way (DRConnectionTable.swift); the set number is the
+ * digest's top bits. A new flow takes a free slot of its set, else the one seen least recently.
+ * Entries leave only when their slot is taken (no FIN/RST tracking). */
+#define XDPHA_DR_CONN_WAYS     4
+#define XDPHA_DR_CONN_SET_BITS 16
+#define XDPHA_DR_CONN_SETS     (1u << XDPHA_DR_CONN_SET_BITS)
+#define XDPHA_DR_MAX_FLOWS     (XDPHA_DR_CONN_SETS * XDPHA_DR_CONN_WAYS)
+#define XDPHA_DR_CONN_SEED     0x9e3779b97f4a7c15ull /* start of the digest; Swift uses the same */
+#define XDPHA_DR_CONN_SEEN_SHIFT 8   /* seen = jiffies >> this: about 0.25 s (HZ 1000) to 1 s (HZ 250) */
+
+/* What the digest is computed over (never stored). */
 struct xdpha_dr_flow_key {
     __be32 src[4];      /* client address, network order */
     __be32 dst[4];      /* VIP, network order */
@@ -322,9 +335,11 @@ struct xdpha_dr_flow_key {
     __u16  pad;         /* zero */
 };
 
-struct xdpha_dr_flow {
-    __u32 real;         /* real index */
-    __u32 generation;   /* the real's generation when chosen: a reused index is not followed */
+struct xdpha_dr_conn_set {
+    __u64 digest[XDPHA_DR_CONN_WAYS];      /* the flow's digest; 0: a free slot */
+    __u32 generation[XDPHA_DR_CONN_WAYS];  /* the real's generation when chosen: a reused index is not followed */
+    __u16 real[XDPHA_DR_CONN_WAYS];        /* real index (XDPHA_DR_MAX_REALS fits) */
+    __u16 seen[XDPHA_DR_CONN_WAYS];        /* jiffies >> XDPHA_DR_CONN_SEEN_SHIFT when last used, wrapping */
 };
 
 /* xdpha_dr_persist (LRU_HASH): persistence_timeout, a client address pinned to a real. */

@@ -1,0 +1,58 @@
+// The DR stage's connection table (xdpha_dr_conns) as user space reads it: a flow's digest and
+// set, computed exactly as bpf/include/dr_conns.h does, and the slot that holds the flow.
+import CBPF
+import CXDPHA
+
+enum DRConnectionTable {
+    private static let multiplier: UInt64 = 0xff51_afd7_ed55_8ccd
+
+    /// A slot's contents.
+    struct Entry: Equatable {
+        var real: UInt32
+        var generation: UInt32
+    }
+
+    /// The key the program builds for a flow; addresses are 4 or 16 bytes in network order.
+    static func key(source: [UInt8], destination: [UInt8], sourcePort: UInt16, destinationPort: UInt16,
+                    ipProtocol: UInt8) throws -> xdpha_dr_flow_key {
+        var key = xdpha_dr_flow_key()
+        DRMapRecords.fill(&key.src, with: source)
+        DRMapRecords.fill(&key.dst, with: destination)
+        key.sport = sourcePort.bigEndian
+        key.dport = destinationPort.bigEndian
+        key.proto = ipProtocol
+        key.family = try DRMapRecords.family(of: source)
+        return key
+    }
+
+    /// dr_conn_hash(): the key's five 64-bit words in native byte order, as the program loads
+    /// them on the same machine; never 0.
+    static func digest(_ key: xdpha_dr_flow_key) -> UInt64 {
+        var h = UInt64(XDPHA_DR_CONN_SEED)
+        withUnsafeBytes(of: key) { raw in
+            for word in 0..<raw.count / 8 {
+                h = (h ^ raw.loadUnaligned(fromByteOffset: word * 8, as: UInt64.self)) &* multiplier
+                h ^= h >> 32
+            }
+        }
+        h = h &* multiplier
+        return h == 0 ? 1 : h
+    }
+
+    static func setNumber(_ digest: UInt64) -> UInt32 {
+        UInt32(truncatingIfNeeded: digest >> (64 - UInt64(XDPHA_DR_CONN_SET_BITS)))
+    }
+
+    /// The slot holding `key`'s flow, or nil when its set holds none.
+    static func lookup(fd: Int32, _ key: xdpha_dr_flow_key) throws -> Entry? {
+        var set = xdpha_dr_conn_set()
+        let digest = digest(key)
+        var number = setNumber(digest)
+        try BPFError.check(bpf_map_lookup_elem(fd, &number, &set), "read set \(number) of xdpha_dr_conns")
+        let digests = withUnsafeBytes(of: set.digest) { Array($0.bindMemory(to: UInt64.self)) }
+        guard let way = digests.firstIndex(of: digest) else { return nil }
+        let reals = withUnsafeBytes(of: set.real) { Array($0.bindMemory(to: UInt16.self)) }
+        let generations = withUnsafeBytes(of: set.generation) { Array($0.bindMemory(to: UInt32.self)) }
+        return Entry(real: UInt32(reals[way]), generation: generations[way])
+    }
+}
