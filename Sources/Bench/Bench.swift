@@ -3,7 +3,7 @@
 // IPVS in the qemu guest, run first by `make bench` with --forwarding-only), written to
 // Benchmarks/results/ as summary.json, summary.md and PNG plots.
 //
-//   xdpha-bench [--quick] [--output DIR] [--guest-forwarding FILE] [--checker-results FILE]
+//   xdpha-bench [--quick] [--output DIR] [--guest-forwarding FILE[,FILE...]] [--checker-results FILE]
 //   xdpha-bench --forwarding-only [--quick] [--window SECONDS] [--paths xdp,ipvs] [--environment NAME] [--forwarding-json FILE]
 //   xdpha-bench --checker-scale-only [--quick] [--output DIR]
 //   xdpha-bench --advert-cost-only [--compare-xdp OBJ] | --packet-cost-only [--compare A.o,B.o] [--quick] [--output DIR]
@@ -127,7 +127,7 @@ struct Bench {
             report.forwarding = [ForwardingRun(environment: "host", machine: report.machine, results: hostForwarding.lab,
                                                saturated: hostForwarding.saturated)]
             // The IPVS half ran before in the qemu guest (make bench), written as JSON.
-            if let file = option("--guest-forwarding") {
+            for file in option("--guest-forwarding")?.split(separator: ",").map(String.init) ?? [] {
                 if let data = FileManager.default.contents(atPath: file) {
                     report.forwarding.append(try JSONDecoder().decode(ForwardingRun.self, from: data))
                 } else {

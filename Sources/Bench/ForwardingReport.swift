@@ -37,6 +37,13 @@ extension BenchReport {
                           "alike (a helper call, an atomic, an interrupt or a wakeup cost far more relative to plain",
                           "arithmetic than on hardware), so absolute rates are tens of times below the hardware's and",
                           "even the XDP/IPVS ratio can differ from a hardware one. Both paths ran on this same guest kernel.", ""]
+                if run.environment.contains("icount") {
+                    lines += ["icount: the guest's clock advanced 1 ns per guest instruction, so every CPU time here",
+                              "counts instructions executed (no cache misses, no stalls; an atomic or a helper call",
+                              "counts as its instructions), whatever the busy host did to qemu: repeatable to a few per",
+                              "cent, where the plain TCG figures vary several-fold with the host's load. One vCPU: the",
+                              "generator, director, bridge and reals take turns on it.", ""]
+                }
             }
             let programs = Set(run.results.map(\.program)).sorted()
             lines += ["Forwarding programs: \(programs.joined(separator: "; ")).", "",
