@@ -6,6 +6,7 @@
 //   xdpha-bench [--quick] [--output DIR] [--guest-forwarding FILE[,FILE...]] [--checker-results FILE]
 //   xdpha-bench --forwarding-only [--quick] [--window SECONDS] [--paths xdp,ipvs] [--environment NAME] [--forwarding-json FILE]
 //   xdpha-bench --checker-scale-only [--quick] [--output DIR]
+//   xdpha-bench --forwarding-report-only --forwarding-runs A.json[,B.json...] [--output DIR]
 //   xdpha-bench --advert-cost-only [--compare-xdp OBJ] | --packet-cost-only [--compare A.o,B.o] [--quick] [--output DIR]
 import Foundation
 import NetLab
@@ -66,6 +67,17 @@ struct Bench {
                 if let output = option("--output") {
                     try BenchReport.update(in: URL(fileURLWithPath: output)) { $0.checkerScale = results }
                 }
+            } catch { log("failed: \(error)"); exit(1) }
+            return
+        }
+        // --forwarding-report-only --forwarding-runs A.json,B.json --output DIR: the summary in DIR
+        // with these forwarding runs (from --forwarding-only) in place of its own.
+        if CommandLine.arguments.contains("--forwarding-report-only") {
+            do {
+                let runs = try (option("--forwarding-runs")?.split(separator: ",") ?? []).map {
+                    try JSONDecoder().decode(ForwardingRun.self, from: Data(contentsOf: URL(fileURLWithPath: String($0))))
+                }
+                try BenchReport.update(in: URL(fileURLWithPath: option("--output") ?? "Benchmarks/results")) { $0.forwarding = runs }
             } catch { log("failed: \(error)"); exit(1) }
             return
         }
