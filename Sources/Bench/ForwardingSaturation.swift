@@ -13,6 +13,13 @@
 // runs in the calling thread, so its CPU time / frames is the path's cost per packet on one core.
 // The reals count what arrives: delivered / frames shows the frames really got there (below 1
 // when the bridge side, on the other vCPU, falls behind and p-dir's ring overflows).
+//
+// What the floor leaves in: a dropped frame's page goes back to the run's page pool at once,
+// a forwarded frame's page only when the bridge side is done with it, and meanwhile the pool
+// allocates and initialises new pages (__page_pool_alloc_pages_slow led a perf profile of the
+// driving thread under icount; a batch of 256 instead of 64 changed nothing). That per-frame
+// allocation, which a NIC driver recycling its receive pages does not pay, is in "over the
+// floor" for both paths and weighs most on the XDP path, whose own work is smallest.
 import BPF
 import Foundation
 import NetLab
