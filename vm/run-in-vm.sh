@@ -12,7 +12,10 @@
 # Environment: VM_TIMEOUT (seconds, default 1200), VM_MEMORY (MiB, default 2048), VM_CPUS
 # (default 2), VM_ACCEL (auto, tcg or kvm), VM_KEEP=1 keeps the run folder (boot log, status),
 # VM_QUIET=1 drops the timing line, VM_APPEND adds kernel parameters (loglevel=7 shows the
-# boot in the boot log), VM_CACHE (default <project>/.vm-cache).
+# boot in the boot log), VM_CACHE (default <project>/.vm-cache), VM_ICOUNT=N (TCG only: the
+# guest's clock counts instructions, 2^N ns each, instead of following the host's clock, so that
+# CPU time measured in the guest does not grow when the host deschedules qemu; one host thread
+# then runs all vCPUs).
 set -uo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -21,7 +24,7 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --timeout) timeout_seconds=${2:?--timeout needs seconds}; shift 2 ;;
         --) shift; break ;;
-        -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) break ;;
     esac
 done
@@ -106,6 +109,11 @@ qemu_args=(
     $(share kmodules "$kernel/lib/modules/$version" readonly)
     $(share run "$run")
 )
+if [ -n "${VM_ICOUNT:-}" ]; then
+    [ "$accel" = tcg ] || vm_die "VM_ICOUNT needs TCG (VM_ACCEL=tcg)"
+    case "$VM_ICOUNT" in ''|*[!0-9]*) vm_die "VM_ICOUNT wants a whole shift (0-10), not $VM_ICOUNT" ;; esac
+    qemu_args+=(-icount "shift=$VM_ICOUNT,sleep=${VM_ICOUNT_SLEEP:-on}")
+fi
 
 # The consoles reach us through FIFOs copied by cat, so that the command's output goes through
 # our own descriptors (a log file opened without O_APPEND keeps its offset right).

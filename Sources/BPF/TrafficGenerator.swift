@@ -16,8 +16,13 @@ public final class TrafficGenerator {
     private let object: BPFObject
     private let generator: BPFProgram
     private let sink: BPFProgram
+    private let drive: BPFProgram
+    private let discard: BPFProgram
     private let config: BPFMap
     private let sinkPackets: BPFMap
+    private let driveNext: BPFMap
+    private var sourcePorts: (first: UInt16, count: UInt16) = (0, 0)
+    private var driveMACs: (destination: [UInt8], source: [UInt8]) = ([0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0])
 
     public init() throws {
         guard let bytes = EmbeddedBPF.object(named: "trafficgen") else {
@@ -26,25 +31,64 @@ public final class TrafficGenerator {
         object = try BPFObject(bytes: bytes, name: "trafficgen")
         generator = try object.program(named: "xdpha_trafficgen")
         sink = try object.program(named: "xdpha_sink")
+        drive = try object.program(named: "xdpha_drive")
+        discard = try object.program(named: "xdpha_discard")
         config = try object.map(named: "trafficgen_config")
         sinkPackets = try object.map(named: "sink_packets")
+        driveNext = try object.map(named: "drive_next")
     }
 
     public var generatorFD: Int32 { generator.fd }
     public var sinkFD: Int32 { sink.fd }
+    /// xdpha_drive: the next source port and the configured MACs, then the program in slot 0
+    /// (`setDriveTarget`). Run in live-frames mode on the forwarding host itself.
+    public var driveFD: Int32 { drive.fd }
+    /// xdpha_discard (XDP_DROP): as drive target, what the harness costs on its own.
+    public var discardFD: Int32 { discard.fd }
 
     /// The generator gives run N the source port `firstPort + N % count`.
     public func setSourcePorts(first firstPort: UInt16, count: UInt16) throws {
         guard count > 0 else { throw TrafficGeneratorError(description: "the port count must be at least 1") }
+        sourcePorts = (firstPort, count)
+        try writeConfig()
+    }
+
+    /// The Ethernet destination and source xdpha_drive writes into every frame.
+    public func setDriveMACs(destination: [UInt8], source: [UInt8]) throws {
+        guard destination.count == 6, source.count == 6 else {
+            throw TrafficGeneratorError(description: "a MAC address has 6 bytes")
+        }
+        driveMACs = (destination, source)
+        try writeConfig()
+    }
+
+    /// The program xdpha_drive tail-calls (an XDP program of any object, xdpha_entry among them).
+    public func setDriveTarget(programFD: Int32) throws {
         var key: UInt32 = 0
-        var value: (UInt16, UInt16) = (firstPort, count)
-        let result = withUnsafeMutableBytes(of: &value) { bpf_map_update_elem(config.fd, &key, $0.baseAddress, 0) }
+        var fd = programFD
+        try BPFError.check(bpf_map_update_elem(driveNext.fd, &key, &fd, 0), "write drive_next")
+    }
+
+    /// struct trafficgen_config: two u16 (host order), then two 6-byte MACs.
+    private func writeConfig() throws {
+        var key: UInt32 = 0
+        var value = [UInt8](repeating: 0, count: 16)
+        withUnsafeBytes(of: sourcePorts.first) { value.replaceSubrange(0..<2, with: $0) }
+        withUnsafeBytes(of: sourcePorts.count) { value.replaceSubrange(2..<4, with: $0) }
+        value.replaceSubrange(4..<10, with: driveMACs.destination)
+        value.replaceSubrange(10..<16, with: driveMACs.source)
+        let result = value.withUnsafeMutableBytes { bpf_map_update_elem(config.fd, &key, $0.baseAddress, 0) }
         try BPFError.check(result, "write trafficgen_config")
     }
 
     /// One ordinary test run of the generator (no live frames): the frame it would send.
     public func testRunGenerator(frame: [UInt8]) throws -> TestRunResult {
         try generator.testRun(frame: frame)
+    }
+
+    /// One ordinary test run of xdpha_drive (and of the program it hands the frame to).
+    public func testRunDrive(frame: [UInt8]) throws -> TestRunResult {
+        try drive.testRun(frame: frame)
     }
 
     public func testRunSink(frame: [UInt8]) throws -> TestRunResult {

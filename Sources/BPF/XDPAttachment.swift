@@ -61,4 +61,13 @@ public enum XDPAttachment {
         try BPFError.check(result, "query XDP on ifindex \(ifindex)")
         return id == 0 ? nil : id
     }
+
+    /// A new descriptor of the XDP program attached to `ifindex` in the calling thread's network
+    /// namespace (the caller closes it), or nil when none is.
+    public static func attachedProgramFD(ifindex: Int32) throws -> Int32? {
+        guard let id = try attachedProgramID(ifindex: ifindex) else { return nil }
+        let fd = bpf_prog_get_fd_by_id(id)
+        try BPFError.check(fd < 0 ? fd : 0, "open XDP program id \(id)")
+        return fd
+    }
 }

@@ -3,9 +3,10 @@
 // IPVS in the qemu guest, run first by `make bench` with --forwarding-only), written to
 // Benchmarks/results/ as summary.json, summary.md and PNG plots.
 //
-//   xdpha-bench [--quick] [--output DIR] [--guest-forwarding FILE] [--checker-results FILE]
-//   xdpha-bench --forwarding-only [--quick] [--paths xdp,ipvs] [--environment NAME] [--forwarding-json FILE]
+//   xdpha-bench [--quick] [--output DIR] [--guest-forwarding FILE[,FILE...]] [--checker-results FILE]
+//   xdpha-bench --forwarding-only [--quick] [--window SECONDS] [--paths xdp,ipvs] [--environment NAME] [--forwarding-json FILE]
 //   xdpha-bench --checker-scale-only [--quick] [--output DIR]
+//   xdpha-bench --forwarding-report-only --forwarding-runs A.json[,B.json...] [--output DIR]
 //   xdpha-bench --advert-cost-only [--compare-xdp OBJ] | --packet-cost-only [--compare A.o,B.o] [--quick] [--output DIR]
 import Foundation
 import NetLab
@@ -82,13 +83,26 @@ struct Bench {
             } catch { log("failed: \(error)"); exit(1) }
             return
         }
+        // --forwarding-report-only --forwarding-runs A.json,B.json --output DIR: the summary in DIR
+        // with these forwarding runs (from --forwarding-only) in place of its own.
+        if CommandLine.arguments.contains("--forwarding-report-only") {
+            do {
+                let runs = try (option("--forwarding-runs")?.split(separator: ",") ?? []).map {
+                    try JSONDecoder().decode(ForwardingRun.self, from: Data(contentsOf: URL(fileURLWithPath: String($0))))
+                }
+                try BenchReport.update(in: URL(fileURLWithPath: option("--output") ?? "Benchmarks/results")) { $0.forwarding = runs }
+            } catch { log("failed: \(error)"); exit(1) }
+            return
+        }
         if CommandLine.arguments.contains("--forwarding-only") {
             do {
                 let paths: [ForwardingPath] = Self.option("--paths").map { $0.split(separator: ",").compactMap { ForwardingPath(flag: String($0)) } } ?? [.xdp]
+                let window = Self.option("--window").flatMap(Double.init) ?? (quick ? 1 : 2)
                 let results = try await ForwardingBenchmark(paths: paths, frameSizes: quick ? [64] : [64, 512, 1514],
-                                                            trials: quick ? 1 : 3, window: quick ? 1 : 2).run()
+                                                            trials: quick ? 1 : 3, window: window).run()
                 let run = ForwardingRun(environment: Self.option("--environment") ?? "host",
-                                        machine: BenchReport.Machine.current(), results: results)
+                                        machine: BenchReport.Machine.current(), results: results.lab,
+                                        saturated: results.saturated)
                 if let file = Self.option("--forwarding-json") {
                     let encoder = JSONEncoder()
                     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -132,9 +146,10 @@ struct Bench {
                                      packetCost: packets)
             let hostForwarding = try await ForwardingBenchmark(paths: [.xdp], frameSizes: quick ? [64] : [64, 512, 1514],
                                                                trials: quick ? 1 : 3, window: quick ? 1 : 2).run()
-            report.forwarding = [ForwardingRun(environment: "host", machine: report.machine, results: hostForwarding)]
+            report.forwarding = [ForwardingRun(environment: "host", machine: report.machine, results: hostForwarding.lab,
+                                               saturated: hostForwarding.saturated)]
             // The IPVS half ran before in the qemu guest (make bench), written as JSON.
-            if let file = option("--guest-forwarding") {
+            for file in option("--guest-forwarding")?.split(separator: ",").map(String.init) ?? [] {
                 if let data = FileManager.default.contents(atPath: file) {
                     report.forwarding.append(try JSONDecoder().decode(ForwardingRun.self, from: data))
                 } else {

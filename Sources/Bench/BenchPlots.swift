@@ -55,14 +55,18 @@ enum BenchPlots {
         script += "set multiplot layout 1,\(report.forwarding.count)\nset logscale y\nset ylabel \"packets per second\"\n"
         for (i, run) in report.forwarding.enumerated() {
             let data = scratch.appendingPathComponent("forwarding\(i).dat")
-            var text = "label xdp_core ipvs_core xdp_pps ipvs_pps\n"
+            var text = "label xdp_core ipvs_core xdp_pps ipvs_pps xdp_saturated ipvs_saturated\n"
             let cells = Set(run.results.map { "\($0.transport) \($0.frameBytes)" })
             for cell in cells.sorted(by: { $0.localizedStandardCompare($1) == .orderedAscending }) {
                 func value(_ path: ForwardingPath, _ key: KeyPath<ForwardingResult, Spread>) -> String {
                     run.results.first { $0.path == path && "\($0.transport) \($0.frameBytes)" == cell }
                         .map { String(format: "%.0f", $0[keyPath: key].median) } ?? "?"
                 }
-                text += "\"\(cell) B\" \(value(.xdp, \.ppsPerDirectorCore)) \(value(.ipvs, \.ppsPerDirectorCore)) \(value(.xdp, \.pps)) \(value(.ipvs, \.pps))\n"
+                func saturated(_ path: ForwardingPath) -> String {
+                    run.saturated?.first { $0.path == path && "\($0.transport) \($0.frameBytes)" == cell }
+                        .map { String(format: "%.0f", $0.ppsPerCore.median) } ?? "?"
+                }
+                text += "\"\(cell) B\" \(value(.xdp, \.ppsPerDirectorCore)) \(value(.ipvs, \.ppsPerDirectorCore)) \(value(.xdp, \.pps)) \(value(.ipvs, \.pps)) \(saturated(.xdp)) \(saturated(.ipvs))\n"
             }
             try? text.write(to: data, atomically: true, encoding: .utf8)
             let note = run.environment.contains("TCG") ? "\\nqemu TCG guest: only the XDP/IPVS ratio means anything" : ""
@@ -71,7 +75,9 @@ enum BenchPlots {
             plot \(quoted(data.path)) using 2:xtic(1) title "XDP, pps per director core", \
                  '' using 3 title "IPVS, pps per director core", \
                  '' using 4 title "XDP, pps delivered", \
-                 '' using 5 title "IPVS, pps delivered"
+                 '' using 5 title "IPVS, pps delivered", \
+                 '' using 6 title "XDP, pps per core, saturated", \
+                 '' using 7 title "IPVS, pps per core, saturated"
 
             """
         }

@@ -25,11 +25,14 @@ struct ForwardingTrial: Codable {
     var seconds: Double
     var directorCPUSeconds: Double
     var machineCPUSeconds: Double
+    /// Times the director's NAPI thread was put on a CPU (woken) during the trial.
+    var directorWakeups: Double?
 
     var pps: Double { delivered / seconds }
     var ppsPerDirectorCore: Double { directorCPUSeconds > 0 ? forwarded / directorCPUSeconds : 0 }
     var directorNanosecondsPerPacket: Double { forwarded > 0 ? directorCPUSeconds / forwarded * 1e9 : 0 }
     var machineNanosecondsPerPacket: Double { delivered > 0 ? machineCPUSeconds / delivered * 1e9 : 0 }
+    var framesPerWakeup: Double { (directorWakeups ?? 0) > 0 ? forwarded / directorWakeups! : 0 }
 }
 
 struct ForwardingResult: Codable {
@@ -43,6 +46,7 @@ struct ForwardingResult: Codable {
     var ppsPerDirectorCore: Spread { Spread(trials.map(\.ppsPerDirectorCore)) }
     var directorNanosecondsPerPacket: Spread { Spread(trials.map(\.directorNanosecondsPerPacket)) }
     var machineNanosecondsPerPacket: Spread { Spread(trials.map(\.machineNanosecondsPerPacket)) }
+    var framesPerWakeup: Spread { Spread(trials.map(\.framesPerWakeup)) }
     var deliveredShare: Double {
         let sent = trials.map(\.sent).reduce(0, +)
         return sent > 0 ? trials.map(\.delivered).reduce(0, +) / sent : 0
@@ -69,6 +73,8 @@ struct ForwardingRun: Codable {
     var environment: String
     var machine: BenchReport.Machine
     var results: [ForwardingResult]
+    /// The second method (ForwardingSaturation); absent in runs made before it existed.
+    var saturated: [SaturatedResult]? = nil
 }
 
 struct ForwardingBenchmark {
@@ -77,18 +83,24 @@ struct ForwardingBenchmark {
     var frameSizes = [64, 512, 1514]
     var trials = 3
     var window = 2.0
+    /// Also drive each path at saturation from inside the director (ForwardingSaturation).
+    var saturate = true
     static let sourcePorts: UInt16 = 1024
     static let firstSourcePort: UInt16 = 10000
 
-    func run() async throws -> [ForwardingResult] {
+    func run() async throws -> (lab: [ForwardingResult], saturated: [SaturatedResult]) {
         _ = try? Command.run(["sysctl", "-qw", "kernel.bpf_stats_enabled=0"], check: false)
         var results: [ForwardingResult] = []
+        var saturatedResults: [SaturatedResult] = []
         for path in paths {
             let lab = try await ForwardingLab(path: path)
             defer { lab.tearDown() }
             try lab.generator.setSourcePorts(first: Self.firstSourcePort, count: Self.sourcePorts)
             let ifindex = UInt32(try lab.client.ifindex("ens33"))
             let fd = lab.generator.generatorFD
+            let saturation = ForwardingSaturation(lab: lab, window: window)
+            let target = saturate ? try saturation.pathTarget() : -1
+            defer { if path == .xdp && target >= 0 { close(target) } }
             for transport in transports {
                 for size in frameSizes {
                     let frame = Self.frame(transport: transport, bytes: size, source: lab.clientMAC, destination: lab.directorMAC)
@@ -103,24 +115,35 @@ struct ForwardingBenchmark {
                               + "\(Int(result.ppsPerDirectorCore.median)) pps per director core, "
                               + "director \(Int(result.directorNanosecondsPerPacket.median)) ns/packet")
                     results.append(result)
+                    guard saturate else { continue }
+                    var saturatedRuns: [SaturatedTrial] = []
+                    for _ in 0..<trials {
+                        saturatedRuns.append(try saturation.measure(frame: frame, pathFD: target))
+                    }
+                    let saturated = SaturatedResult(path: path, transport: transport, frameBytes: size, trials: saturatedRuns)
+                    Bench.log("saturated \(path.rawValue) \(transport) \(size) B: \(Int(saturated.ppsPerCore.median)) pps per core, "
+                              + "\(Int(saturated.nanosecondsPerPacket.median)) ns/packet (floor \(Int(saturated.floorNanosecondsPerPacket.median))), "
+                              + String(format: "delivered %.2f", saturated.deliveredShare))
+                    saturatedResults.append(saturated)
                 }
             }
         }
-        return results
+        return (results, saturatedResults)
     }
 
     private func measure(_ lab: ForwardingLab, fd: Int32, frame: [UInt8], ifindex: UInt32) throws -> ForwardingTrial {
         let deliveredBefore = try lab.generator.sinkCount()
         let forwardedBefore = try lab.directorTransmitted()
-        let directorBefore = ForwardingLab.threadCPUSeconds(lab.directorThread)
+        let directorBefore = ForwardingLab.threadSchedule(lab.directorThread)
         let machineBefore = CPUAccounting.machineBusySeconds()
         let (sent, seconds) = try send(lab, fd: fd, frame: frame, ifindex: ifindex, seconds: window)
         usleep(200_000)   // the rings drain
         let delivered = Double(try lab.generator.sinkCount() - deliveredBefore)
         let forwarded = try lab.directorTransmitted() - forwardedBefore
         return ForwardingTrial(sent: sent, forwarded: forwarded, delivered: delivered, seconds: seconds,
-                               directorCPUSeconds: ForwardingLab.threadCPUSeconds(lab.directorThread) - directorBefore,
-                               machineCPUSeconds: CPUAccounting.machineBusySeconds() - machineBefore)
+                               directorCPUSeconds: ForwardingLab.threadSchedule(lab.directorThread).cpuSeconds - directorBefore.cpuSeconds,
+                               machineCPUSeconds: CPUAccounting.machineBusySeconds() - machineBefore,
+                               directorWakeups: ForwardingLab.threadSchedule(lab.directorThread).timeslices - directorBefore.timeslices)
     }
 
     /// Runs the generator in the client's namespace for about `seconds`; returns frames sent and

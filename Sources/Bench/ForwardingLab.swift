@@ -48,6 +48,7 @@ final class ForwardingLab {
     private(set) var directorThread: Int32 = 0
     /// What forwards on the director.
     private(set) var program: String
+    let path: ForwardingPath
 
     init(path: ForwardingPath) async throws {
         let lab = try Lab("fwd")
@@ -59,6 +60,7 @@ final class ForwardingLab {
         pins = "/sys/fs/bpf/\(lab.id)"
         work = FileManager.default.temporaryDirectory.appendingPathComponent(lab.id)
         generator = try TrafficGenerator()
+        self.path = path
         program = path == .xdp ? "xdpha_entry" : "ip_vs (mh, DR)"
         do { try await build(path) } catch { tearDown(); throw error }
     }
@@ -92,7 +94,7 @@ final class ForwardingLab {
 
         // XDP_TX and redirected frames reach a veth's peer only when the peer runs XDP itself.
         let sink = generator.sinkFD
-        let passFD = try passProgram()
+        let passFD = try passProgramFD()
         try fabric.perform {
             try XDPAttachment.attach(programFD: passFD, ifindex: XDPAttachment.ifindex(of: "p-dir"), mode: .native)
         }
@@ -130,12 +132,13 @@ final class ForwardingLab {
         directorThread = thread
     }
 
-    /// xdpha_pass from the embedded entry object; the object may close after the attach (the
-    /// attachment holds the program).
-    private func passProgram() throws -> Int32 {
-        let name = EntryProgram.objectName
-        guard let bytes = EmbeddedBPF.object(named: name) else { throw BenchError("no embedded BPF object \(name)") }
-        passObject = try BPFObject(bytes: bytes, name: name)
+    /// xdpha_pass from the embedded entry object (loaded once, kept for the lab's life).
+    func passProgramFD() throws -> Int32 {
+        if passObject == nil {
+            let name = EntryProgram.objectName
+            guard let bytes = EmbeddedBPF.object(named: name) else { throw BenchError("no embedded BPF object \(name)") }
+            passObject = try BPFObject(bytes: bytes, name: name)
+        }
         return try passObject!.program(named: "xdpha_pass").fd
     }
 
@@ -180,11 +183,13 @@ final class ForwardingLab {
         return result
     }
 
-    /// CPU seconds the kernel has run `pid` (schedstat: nanoseconds on a CPU).
-    static func threadCPUSeconds(_ pid: Int32) -> Double {
-        guard let text = try? String(contentsOfFile: "/proc/\(pid)/schedstat", encoding: .utf8),
-              let first = text.split(separator: " ").first, let ns = Double(first) else { return 0 }
-        return ns / 1e9
+    /// CPU seconds the kernel has run `pid` and how many times it was put on a CPU (schedstat:
+    /// nanoseconds on a CPU, nanoseconds waiting, timeslices).
+    static func threadSchedule(_ pid: Int32) -> (cpuSeconds: Double, timeslices: Double) {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/schedstat", encoding: .utf8) else { return (0, 0) }
+        let fields = text.split(whereSeparator: { $0 == " " || $0 == "\n" }).compactMap { Double($0) }
+        guard fields.count >= 3 else { return (0, 0) }
+        return (fields[0] / 1e9, fields[2])
     }
 
     /// Frames the director's ens34 has transmitted, counting those its peer's ring refused.

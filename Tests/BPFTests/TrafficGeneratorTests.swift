@@ -43,6 +43,32 @@ struct TrafficGeneratorTests {
         #expect(ports == [10000, 10001, 10002, 10000])
     }
 
+    /// xdpha_drive (the saturated forwarding method's driver): the next port, the configured MACs,
+    /// then whatever program slot 0 names; nothing in the slot drops the frame.
+    @Test func theDriverRewritesPortAndMACsThenHandsTheFrameOn() throws {
+        let generator = try TrafficGenerator()
+        try generator.setSourcePorts(first: 20000, count: 2)
+        let director: [UInt8] = [2, 0xd, 0, 0, 0, 1], client: [UInt8] = [2, 0xc, 0, 0, 0, 2]
+        try generator.setDriveMACs(destination: director, source: client)
+        // A frame whose MACs the previous decision rewrote (a recycled page keeps them).
+        var stale = Self.tcpSYN(sourcePort: 20000)
+        stale.replaceSubrange(0..<12, with: [UInt8](repeating: 0xee, count: 12))
+
+        #expect(try generator.testRunDrive(frame: stale).verdict == XDPVerdict.drop.rawValue)
+
+        try generator.setDriveTarget(programFD: generator.discardFD)
+        let discarded = try generator.testRunDrive(frame: stale)
+        #expect(discarded.verdict == XDPVerdict.drop.rawValue)
+        #expect(Array(discarded.packet[0..<12]) == director + client)
+        #expect(Array(discarded.packet[12...]) == Array(Self.tcpSYN(sourcePort: 20001)[12...]))
+
+        // Handed to the generator (XDP_TX), which takes the port after that one.
+        try generator.setDriveTarget(programFD: generator.generatorFD)
+        let sent = try generator.testRunDrive(frame: stale)
+        #expect(sent.verdict == XDPVerdict.tx.rawValue)
+        #expect(Array(sent.packet[12...]) == Array(Self.tcpSYN(sourcePort: 20001)[12...]))
+    }
+
     @Test func theSinkCountsAndDropsTCPAndPassesTheRest() throws {
         let generator = try TrafficGenerator()
         #expect(try generator.testRunSink(frame: Self.tcpSYN(sourcePort: 1)).verdict == XDPVerdict.drop.rawValue)
