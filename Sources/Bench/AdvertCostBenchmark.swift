@@ -137,17 +137,7 @@ struct AdvertCostBenchmark {
         let masterBefore = CPUAccounting.processTreeSeconds(master.processIdentifier)
         let machineBefore = CPUAccounting.machineBusySeconds()
         let sentBefore = advertsSent(segment, router: 0)
-        // XDPHA_BENCH_PERF=PREFIX: perf record -g of the master over the window, to PREFIX-<pid>.data.
-        let perf = try ProcessInfo.processInfo.environment["XDPHA_BENCH_PERF"].map { prefix in
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/perf")
-            process.arguments = ["record", "-g", "-q", "-p", "\(master.processIdentifier)",
-                                 "-o", "\(prefix)-\(master.processIdentifier).data"]
-            try process.run()
-            return process
-        }
         try await Task.sleep(for: window)
-        if let perf { kill(perf.processIdentifier, SIGINT); perf.waitUntilExit() }
         let sent = advertsSent(segment, router: 0) - sentBefore
         let machine = CPUAccounting.machineBusySeconds() - machineBefore
         let masterCPU = CPUAccounting.processTreeSeconds(master.processIdentifier) - masterBefore
