@@ -24,21 +24,20 @@ final class SteadyAdverts: @unchecked Sendable {
 
     private let sender: VRRPSender
     private let timerID: UInt64
-    private let onSent: @Sendable () -> Void
     private let onError: @Sendable (Error, InetAddress?) -> Void
     private let lock = NSLock()
     // Guarded by `lock`: held across a send, so that after `stop()` returns nothing more leaves.
     private var messages: [Message] = []
     private var interval: Duration = .seconds(1)
     private var running = false
+    /// Adverts sent so far (counted here, under the lock a send holds anyway).
+    private var sent = 0
     /// Made once: a closure per re-arm would be an allocation per advert.
     private var fireAction: (@Sendable () -> Void)?
 
-    init(sender: VRRPSender, timerID: UInt64, onSent: @escaping @Sendable () -> Void,
-         onError: @escaping @Sendable (Error, InetAddress?) -> Void) {
+    init(sender: VRRPSender, timerID: UInt64, onError: @escaping @Sendable (Error, InetAddress?) -> Void) {
         self.sender = sender
         self.timerID = timerID
-        self.onSent = onSent
         self.onError = onError
         fireAction = { [weak self] in self?.fire() }
     }
@@ -70,6 +69,8 @@ final class SteadyAdverts: @unchecked Sendable {
 
     var isRunning: Bool { lock.withLock { running } }
 
+    var sentCount: Int { lock.withLock { sent } }
+
     /// Lock held. Re-arming under the lock orders it with `stop()`: a stop either comes first
     /// (and `fire` sends nothing) or cancels this arming.
     private func schedule(at deadline: MonotonicInstant) {
@@ -84,7 +85,7 @@ final class SteadyAdverts: @unchecked Sendable {
             for message in messages {
                 do {
                     try sender.send(message.payload, to: message.destination, from: message.source)
-                    onSent()
+                    sent += 1
                 } catch {
                     onError(error, message.destination)
                 }

@@ -125,11 +125,11 @@ private struct RouterEngine {
         let name = plan.name
         steady = SteadyAdverts(
             sender: sender, timerID: timerIDs[.adver]!,
-            onSent: { [snapshot] in snapshot.update { $0.advertsSent += 1 } },
             onError: { [logger] error, destination in
                 RateLimitedLog.shared.warn(logger, key: "\(name)-send", "cannot send advert: \(error)",
                                            metadata: ["instance": "\(name)", "to": "\(destination.map { "\($0)" } ?? "group")"])
             })
+        snapshot.countSent { [steady] in steady.sentCount }
         let hasIPv4 = plan.addresses.contains { $0.assignment.address.family == .ipv4 }
         let hasIPv6 = plan.addresses.contains { $0.assignment.address.family == .ipv6 }
         arp = hasIPv4 ? try GratuitousARPSender(ifindex: plan.announcement.ifindex) : nil
@@ -431,10 +431,21 @@ private struct RouterEngine {
 final class StatusBox: @unchecked Sendable {
     private let lock = NSLock()
     private var current: RouterStatus
+    /// Adverts counted where they were sent (the timer thread's SteadyAdverts), added on read.
+    private var sentElsewhere: (@Sendable () -> Int)?
 
     init(_ value: RouterStatus) { current = value }
 
-    var value: RouterStatus { lock.withLock { current } }
+    var value: RouterStatus {
+        let (status, elsewhere) = lock.withLock { (current, sentElsewhere) }
+        var value = status
+        value.advertsSent += UInt64(elsewhere?() ?? 0)
+        return value
+    }
+
+    func countSent(_ count: @escaping @Sendable () -> Int) {
+        lock.withLock { sentElsewhere = count }
+    }
 
     func update(_ change: (inout RouterStatus) -> Void) {
         lock.withLock { change(&current) }
