@@ -57,7 +57,7 @@ public enum VRRPReceptionCounter: Int, CaseIterable, Sendable, CustomStringConve
 
 /// A snapshot of one VRID's counters, summed over all CPUs.
 public struct VRRPReceptionCounts: Sendable, Equatable {
-    private let counts: [VRRPReceptionCounter: UInt64]
+    private var counts: [VRRPReceptionCounter: UInt64]
 
     init(counts: [VRRPReceptionCounter: UInt64]) { self.counts = counts }
 
@@ -65,6 +65,11 @@ public struct VRRPReceptionCounts: Sendable, Equatable {
 
     public var rejected: UInt64 {
         VRRPReceptionCounter.allCases.filter(\.isRejection).reduce(0) { $0 + self[$1] }
+    }
+
+    /// Adds a count kept outside vrrp_counters (the stage counts accepted adverts per VRID value).
+    mutating func add(_ value: UInt64, to counter: VRRPReceptionCounter) {
+        counts[counter, default: 0] &+= value
     }
 
     /// Sums the per-CPU copies of struct xdpha_vrrp_counters laid out one after another.

@@ -7,17 +7,20 @@ import Foundation
 final class VRRPReceptionMaps {
     private let switches: InterfaceSwitches
     private let config: BPFMap
-    private let adverts: BPFMap
+    /// Per VRID, the stage's own value (kernel layout after a struct xdpha_vrrp_state head).
+    private let routers: BPFMap
     private let counters: BPFMap
-    private let timers: BPFMap
+    private let configGeneration: BPFMap
+    /// The last generation written to vrrp_config_generation; 0 only before the first write.
+    private var generation: UInt32 = 0
     let events: VRRPEventRing
 
     init(object: BPFObject, switches: InterfaceSwitches) throws {
         self.switches = switches
         config = try object.map(named: "vrrp_config")
-        adverts = try object.map(named: "vrrp_adverts")
+        routers = try object.map(named: "vrrp_routers")
         counters = try object.map(named: "vrrp_counters")
-        timers = try object.map(named: "vrrp_timers")
+        configGeneration = try object.map(named: "vrrp_config_generation")
         events = try VRRPEventRing(map: object.map(named: "vrrp_events"))
     }
 
@@ -43,28 +46,46 @@ final class VRRPReceptionMaps {
 
     // MARK: Virtual routers
 
-    /// Writes the configuration; the advert record and counters are created once and kept
-    /// across later writes (a reload or a state change must not forget the master).
+    /// Writes the configuration; the VRID's value (advert record, accepted count, timer) and
+    /// counters are created once and kept across later writes (a reload or a state change must
+    /// not forget the master). The stage reads a copy of the configuration that it refreshes
+    /// when the generation moves, so the generation is bumped after the write.
     func configure(_ key: VRRPReceptionKey, _ value: xdpha_vrrp_config) throws {
         var mapKey = key.mapKey
         var value = value
-        var empty = xdpha_vrrp_advert()
-        try adverts.vrrpUpdate(&mapKey, &empty, flags: BPF_NOEXIST, allowExisting: true)
-        try createCounters(key)
-        try createTimer(key)
         try config.vrrpUpdate(&mapKey, &value, flags: BPF_ANY)
+        try createRouter(key)
+        try createCounters(key)
+        try bumpGeneration()
     }
 
-    /// The kernel's Master_Down_Timer slot: its layout is the program's own (a bpf_timer), so it
-    /// is created zero-filled by the map's value size and never read here.
-    private func createTimer(_ key: VRRPReceptionKey) throws {
+    /// The VRID's value is the program's own layout (it holds a bpf_timer, which a write from
+    /// here would cancel): created zero-filled by the map's value size, and only read after.
+    private func createRouter(_ key: VRRPReceptionKey) throws {
         var mapKey = key.mapKey
-        var zeros = [UInt8](repeating: 0, count: Int(bpf_map__value_size(timers.handle)))
+        var zeros = [UInt8](repeating: 0, count: Int(bpf_map__value_size(routers.handle)))
         let result = zeros.withUnsafeMutableBytes {
-            bpf_map_update_elem(timers.fd, &mapKey, $0.baseAddress, UInt64(BPF_NOEXIST))
+            bpf_map_update_elem(routers.fd, &mapKey, $0.baseAddress, UInt64(BPF_NOEXIST))
         }
         if result == -EEXIST { return }
-        try BPFError.check(result, "create vrrp_timers[\(key)]")
+        try BPFError.check(result, "create vrrp_routers[\(key)]")
+    }
+
+    private func bumpGeneration() throws {
+        generation = generation == UInt32.max ? 1 : generation + 1
+        var index: UInt32 = 0
+        var value = generation
+        try configGeneration.vrrpUpdate(&index, &value, flags: BPF_ANY)
+    }
+
+    /// The head of the VRID's value, or nil when the VRID is not configured.
+    private func state(_ key: VRRPReceptionKey) throws -> xdpha_vrrp_state? {
+        var mapKey = key.mapKey
+        var buffer = [UInt8](repeating: 0, count: Int(bpf_map__value_size(routers.handle)))
+        let result = buffer.withUnsafeMutableBytes { bpf_map_lookup_elem(routers.fd, &mapKey, $0.baseAddress) }
+        if result == -ENOENT { return nil }
+        try BPFError.check(result, "read vrrp_routers[\(key)]")
+        return buffer.withUnsafeBytes { $0.loadUnaligned(as: xdpha_vrrp_state.self) }
     }
 
     func configuration(_ key: VRRPReceptionKey) throws -> xdpha_vrrp_config? {
@@ -76,15 +97,12 @@ final class VRRPReceptionMaps {
     func remove(_ key: VRRPReceptionKey) throws {
         var mapKey = key.mapKey
         try config.vrrpDelete(&mapKey)
-        try adverts.vrrpDelete(&mapKey)
+        try routers.vrrpDelete(&mapKey)   // cancels its timer
         try counters.vrrpDelete(&mapKey)
-        try timers.vrrpDelete(&mapKey)
     }
 
     func lastAdvert(_ key: VRRPReceptionKey) throws -> VRRPReceivedAdvert? {
-        var mapKey = key.mapKey
-        var value = xdpha_vrrp_advert()
-        guard try adverts.vrrpLookup(&mapKey, into: &value), value.last_ns != 0 else { return nil }
+        guard let value = try state(key)?.last, value.last_ns != 0 else { return nil }
         return VRRPReceivedAdvert(family: key.family, source: value.source, version: value.version,
                                   priority: value.priority, interval: value.max_adver_int,
                                   count: value.address_count, at: value.last_ns)
@@ -97,7 +115,12 @@ final class VRRPReceptionMaps {
         let result = buffer.withUnsafeMutableBytes { bpf_map_lookup_elem(counters.fd, &mapKey, $0.baseAddress) }
         if result == -ENOENT { return nil }
         try BPFError.check(result, "read vrrp_counters[\(key)]")
-        return buffer.withUnsafeBytes { VRRPReceptionCounts(perCPU: $0, cpus: cpus) }
+        var counts = buffer.withUnsafeBytes { VRRPReceptionCounts(perCPU: $0, cpus: cpus) }
+        // The stage counts accepted adverts in the VRID's own value (one lookup per advert).
+        if key.vrid != UInt8(XDPHA_VRRP_UNCLAIMED_VRID), let state = try state(key) {
+            counts.add(state.accepted, to: .accepted)
+        }
+        return counts
     }
 
     private func createCounters(_ key: VRRPReceptionKey) throws {

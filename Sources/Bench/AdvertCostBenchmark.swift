@@ -10,6 +10,17 @@ enum Receiver: String, CaseIterable, Codable {
     case xdphaXDP = "xdpha (XDP)"
     case xdphaSocket = "xdpha (socket)"
     case keepalived
+
+    /// --receivers names: none, xdp, socket, keepalived.
+    init?(flag: String) {
+        switch flag {
+        case "none": self = .none
+        case "xdp": self = .xdphaXDP
+        case "socket": self = .xdphaSocket
+        case "keepalived": self = .keepalived
+        default: return nil
+        }
+    }
 }
 
 struct AdvertCostResult: Codable {
@@ -65,10 +76,44 @@ struct AdvertCostBenchmark {
         return try await measure(.xdphaXDP, objectPath: object)
     }
 
-    private func measure(_ receiver: Receiver, objectPath: String? = nil) async throws -> AdvertCostResult {
+    /// Two xdpha builds side by side (--compare-binary PATH): for each receiver asked for, the
+    /// master and the xdpha backup run this build's binary or PATH, in alternating rounds (the
+    /// machine's load drifts); prints each figure's rounds, medians and this / other.
+    func compare(with other: URL, receivers: [Receiver], rounds: Int) async throws {
+        _ = try? Command.run(["sysctl", "-qw", "kernel.bpf_stats_enabled=1"], check: false)
+        defer { _ = try? Command.run(["sysctl", "-qw", "kernel.bpf_stats_enabled=0"], check: false) }
+        var mine: [Receiver: [AdvertCostResult]] = [:], theirs: [Receiver: [AdvertCostResult]] = [:]
+        for _ in 0..<rounds {
+            for receiver in receivers {
+                mine[receiver, default: []].append(try await measure(receiver))
+                theirs[receiver, default: []].append(try await measure(receiver, binary: other))
+            }
+        }
+        let median = { (values: [Double]) in values.sorted()[values.count / 2] }
+        let list = { (values: [Double]) in values.map { String(format: "%.2f", $0) }.joined(separator: " ") }
+        for receiver in receivers {
+            let figures: [(String, KeyPath<AdvertCostResult, Double>)] = [
+                ("master per advert sent", \.masterMicrosecondsPerSent),
+                ("backup per advert (process + XDP)", \.perAdvertMicroseconds),
+                ("XDP program per advert", \.xdpMicroseconds),
+                ("whole machine per advert", \.machineMicroseconds),
+            ]
+            for (name, path) in figures {
+                let a = mine[receiver, default: []].map { $0[keyPath: path] }
+                let b = theirs[receiver, default: []].map { $0[keyPath: path] }
+                guard !a.isEmpty, median(b) > 0 || median(a) > 0 else { continue }
+                print(String(format: "%@, %@ (us): this build %@ (median %.2f); %@ %@ (median %.2f); this / other %.2f",
+                             receiver.rawValue, name, list(a), median(a), other.lastPathComponent, list(b), median(b),
+                             median(a) / max(median(b), 1e-9)))
+            }
+        }
+    }
+
+    private func measure(_ receiver: Receiver, objectPath: String? = nil,
+                         binary: URL = Bench.xdphaBinary) async throws -> AdvertCostResult {
         let segment = try VRRPSegment("adv")
         defer { segment.tearDown() }
-        let master = try segment.start(.xdpha, router: 0, config: config(priority: 200))
+        let master = try segment.start(.xdpha, router: 0, config: config(priority: 200), binary: binary)
         guard await segment.waitUntil(.seconds(10), { segment.holds(0, "203.0.113.\(instances)") }) else {
             throw BenchError("the master did not take its \(instances) VIPs")
         }
@@ -77,8 +122,11 @@ struct AdvertCostBenchmark {
         case .none: backup = nil
         case .xdphaXDP:
             let object = objectPath.map { ["--bpf-object", $0] } ?? []
-            backup = try segment.start(.xdpha, router: 1, config: config(priority: 100), arguments: ["--vrrp-rx", "xdp"] + object)
-        case .xdphaSocket: backup = try segment.start(.xdpha, router: 1, config: config(priority: 100), arguments: ["--vrrp-rx", "socket"])
+            backup = try segment.start(.xdpha, router: 1, config: config(priority: 100), arguments: ["--vrrp-rx", "xdp"] + object,
+                                       binary: binary)
+        case .xdphaSocket:
+            backup = try segment.start(.xdpha, router: 1, config: config(priority: 100), arguments: ["--vrrp-rx", "socket"],
+                                       binary: binary)
         case .keepalived: backup = try segment.start(.keepalived, router: 1, config: config(priority: 100))
         }
         try await Task.sleep(for: .seconds(3))
@@ -104,7 +152,7 @@ struct AdvertCostBenchmark {
                                       xdpMicroseconds: xdpSeconds / sent * 1e6,
                                       machineMicroseconds: machine / sent * 1e6,
                                       masterMicrosecondsPerSent: masterCPU / sent * 1e6)
-        Bench.log("advert cost \(receiver.rawValue): \(Int(sent)) adverts, backup \(String(format: "%.2f", result.perAdvertMicroseconds)) us/advert")
+        Bench.log("advert cost \(receiver.rawValue) [\(binary.path)]: \(Int(sent)) adverts, master \(String(format: "%.2f", result.masterMicrosecondsPerSent)) us/sent, backup \(String(format: "%.2f", result.perAdvertMicroseconds)) us/advert")
         return result
     }
 

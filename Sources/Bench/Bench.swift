@@ -6,8 +6,10 @@
 //   xdpha-bench [--quick] [--output DIR] [--guest-forwarding FILE[,FILE...]] [--checker-results FILE]
 //   xdpha-bench --forwarding-only [--quick] [--window SECONDS] [--paths xdp,ipvs] [--environment NAME] [--forwarding-json FILE]
 //   xdpha-bench --checker-scale-only [--quick] [--output DIR]
+//   xdpha-bench --failover-only [--quick] [--output DIR]
 //   xdpha-bench --forwarding-report-only --forwarding-runs A.json[,B.json...] [--output DIR]
-//   xdpha-bench --advert-cost-only [--compare-xdp OBJ] | --packet-cost-only [--compare A.o,B.o] [--quick] [--output DIR]
+//   xdpha-bench --advert-cost-only [--compare-xdp OBJ | --compare-binary XDPHA [--receivers none,xdp,socket] [--rounds N]]
+//     | --packet-cost-only [--compare A.o,B.o] [--quick] [--output DIR]
 import Foundation
 import NetLab
 
@@ -33,6 +35,12 @@ struct Bench {
         if CommandLine.arguments.contains("--advert-cost-only") {
             do {
                 let benchmark = AdvertCostBenchmark(window: quick ? .seconds(2) : .seconds(5))
+                if let other = option("--compare-binary") {
+                    let receivers = (option("--receivers") ?? "none,xdp").split(separator: ",").compactMap { Receiver(flag: String($0)) }
+                    try await benchmark.compare(with: URL(fileURLWithPath: other), receivers: receivers,
+                                                rounds: option("--rounds").flatMap { Int($0) } ?? 3)
+                    return
+                }
                 let results = try await benchmark.run()
                 for r in results {
                     print("\(r.receiver.rawValue): \(Int(r.adverts)) adverts; backup \(r.perAdvertMicroseconds) us; master \(r.masterMicrosecondsPerSent) us per advert sent; machine \(r.machineMicroseconds) us")

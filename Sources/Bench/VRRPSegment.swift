@@ -40,14 +40,16 @@ final class VRRPSegment {
     }
 
     @discardableResult
-    func start(_ implementation: Implementation, router: Int, config: String, arguments: [String] = []) throws -> Process {
+    /// `binary`: the xdpha executable to run (another build's, to compare two side by side).
+    func start(_ implementation: Implementation, router: Int, config: String, arguments: [String] = [],
+               binary: URL = Bench.xdphaBinary) throws -> Process {
         let file = work.appendingPathComponent("r\(router)-\(implementation).conf")
         try config.write(to: file, atomically: true, encoding: .utf8)
         let log = work.appendingPathComponent("r\(router)-\(implementation).log")
         let process: Process
         switch implementation {
         case .xdpha:
-            process = try lab.spawn(routers[router], [Bench.xdphaBinary.path, "run", "-f", file.path, "--log-level", "warning",
+            process = try lab.spawn(routers[router], [binary.path, "run", "-f", file.path, "--log-level", "warning",
                                                       "--state-dir", work.appendingPathComponent("state\(router)").path] + arguments, log: log)
         case .keepalived:
             let base = work.appendingPathComponent("r\(router)").path

@@ -95,6 +95,10 @@ private struct RouterEngine {
     let neighborAdvertiser: NeighborAdvertisementSender?
     /// This router's timers on the daemon's one timer thread.
     let timerIDs: [VRRPTimer: UInt64]
+    /// Adver_Timer: while master, the timer thread sends the advert encoded here itself.
+    let steady: SteadyAdverts
+    /// The advert `steady` holds the bytes of.
+    var steadyAdvert: VRRPAdvert?
     var refresh: Task<Void, Never>?
     /// The XDP record's timestamp last fed to the state machine.
     var lastFedAdvertNanoseconds: UInt64 = 0
@@ -118,6 +122,14 @@ private struct RouterEngine {
         timerIDs = Dictionary(uniqueKeysWithValues: VRRPTimer.allCases.map { ($0, TimerScheduler.shared.makeID()) })
         kernelBase = plan.receptionConfig
         sender = try VRRPSender(family: InetAddress.Family(plan.family), ifindex: plan.transmitIfindex)
+        let name = plan.name
+        steady = SteadyAdverts(
+            sender: sender, timerID: timerIDs[.adver]!,
+            onError: { [logger] error, destination in
+                RateLimitedLog.shared.warn(logger, key: "\(name)-send", "cannot send advert: \(error)",
+                                           metadata: ["instance": "\(name)", "to": "\(destination.map { "\($0)" } ?? "group")"])
+            })
+        snapshot.countSent { [steady] in steady.sentCount }
         let hasIPv4 = plan.addresses.contains { $0.assignment.address.family == .ipv4 }
         let hasIPv6 = plan.addresses.contains { $0.assignment.address.family == .ipv6 }
         arp = hasIPv4 ? try GratuitousARPSender(ifindex: plan.announcement.ifindex) : nil
@@ -159,7 +171,18 @@ private struct RouterEngine {
             break
         }
         await syncKernel()
+        refreshSteadyAdvert()
         publish()
+    }
+
+    /// Keeps the bytes the timer thread sends equal to the advert the state machine would send
+    /// now (its effective priority moves with trackers without a transition).
+    private mutating func refreshSteadyAdvert() {
+        guard router.state == .master, steady.isRunning else { return }
+        let advert = router.advert(priority: router.effectivePriority)
+        guard advert != steadyAdvert else { return }
+        steadyAdvert = advert
+        steady.replace(messages(for: advert), interval: router.advertisementInterval)
     }
 
     /// On the XDP path, tells the stage what it needs of our state: master (wake on every
@@ -191,6 +214,7 @@ private struct RouterEngine {
 
     /// Cancels what is still scheduled and closes the sockets.
     mutating func finish() async {
+        steady.stop()
         for id in timerIDs.values { TimerScheduler.shared.cancel(id) }
         refresh?.cancel()
         // Releasing the VRID also deletes its kernel timer, which cancels it.
@@ -275,6 +299,13 @@ private struct RouterEngine {
             }
         case .announceAddresses:
             announce(repeating: plan.announcements.repeatCount)
+        case .armTimer(.adver, let deadline):
+            let advert = router.advert(priority: router.effectivePriority)
+            steadyAdvert = advert
+            steady.replace(messages(for: advert), interval: router.advertisementInterval)
+            steady.start(at: deadline)
+        case .cancelTimer(.adver):
+            steady.stop()
         case .armTimer(let timer, let deadline):
             // On the XDP path a Master_Down_Timer restarted by an advert is the kernel's to run
             // (it restarts it on every later advert too); userland sleeps only for the others
@@ -307,17 +338,30 @@ private struct RouterEngine {
     }
 
     private func sendAdvert(_ advert: VRRPAdvert) {
-        let source = plan.configuration.primaryAddress
-        let destinations = plan.peers.isEmpty ? [VRRPWire.group(for: plan.family)] : plan.peers
-        for destination in destinations {
-            guard let ip = IPHeaderAddresses(source: source, destination: destination) else { continue }
+        for message in messages(for: advert) {
             do {
-                let payload = try AdvertEncoder.encode(advert, ip: ip)
-                try sender.send(payload, to: InetAddress(destination), from: InetAddress(source))
+                try sender.send(message.payload, to: message.destination, from: message.source)
                 snapshot.update { $0.advertsSent += 1 }
             } catch {
                 RateLimitedLog.shared.warn(logger, key: "\(plan.name)-send", "cannot send advert: \(error)",
+                                           metadata: ["instance": "\(plan.name)", "to": "\(message.destination.map { "\($0)" } ?? "group")"])
+            }
+        }
+    }
+
+    /// `advert` encoded for each destination: the group, or every unicast peer.
+    private func messages(for advert: VRRPAdvert) -> [SteadyAdverts.Message] {
+        let source = plan.configuration.primaryAddress
+        let destinations = plan.peers.isEmpty ? [VRRPWire.group(for: plan.family)] : plan.peers
+        return destinations.compactMap { destination -> SteadyAdverts.Message? in
+            guard let ip = IPHeaderAddresses(source: source, destination: destination) else { return nil }
+            do {
+                return SteadyAdverts.Message(payload: try AdvertEncoder.encode(advert, ip: ip),
+                                             destination: InetAddress(destination), source: InetAddress(source))
+            } catch {
+                RateLimitedLog.shared.warn(logger, key: "\(plan.name)-encode", "cannot encode advert: \(error)",
                                            metadata: ["instance": "\(plan.name)", "to": "\(destination)"])
+                return nil
             }
         }
     }
@@ -387,10 +431,21 @@ private struct RouterEngine {
 final class StatusBox: @unchecked Sendable {
     private let lock = NSLock()
     private var current: RouterStatus
+    /// Adverts counted where they were sent (the timer thread's SteadyAdverts), added on read.
+    private var sentElsewhere: (@Sendable () -> Int)?
 
     init(_ value: RouterStatus) { current = value }
 
-    var value: RouterStatus { lock.withLock { current } }
+    var value: RouterStatus {
+        let (status, elsewhere) = lock.withLock { (current, sentElsewhere) }
+        var value = status
+        value.advertsSent += UInt64(elsewhere?() ?? 0)
+        return value
+    }
+
+    func countSent(_ count: @escaping @Sendable () -> Int) {
+        lock.withLock { sentElsewhere = count }
+    }
 
     func update(_ change: (inout RouterStatus) -> Void) {
         lock.withLock { change(&current) }

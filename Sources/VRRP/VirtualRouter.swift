@@ -150,7 +150,7 @@ public struct VirtualRouter: Sendable {
     }
 
     /// Our advert, with `priority` (0 when stopping).
-    func advert(priority: UInt8) -> VRRPAdvert {
+    public func advert(priority: UInt8) -> VRRPAdvert {
         VRRPAdvert(version: configuration.version, virtualRouterID: configuration.virtualRouterID,
                    priority: priority, interval: configuration.advertisementInterval,
                    addresses: configuration.virtualAddresses,

@@ -57,7 +57,8 @@ public final class VRRPSender: @unchecked Sendable {
                                 source == nil ? nil : sourcePointer)
             }
         }
-        try checkSystem("send VRRP to \(destination) on interface \(ifindex)", sent)
+        // The message only on failure: formatting the address cost more than a send's user time.
+        guard sent >= 0 else { throw VRRPIOError.lastSystemError("send VRRP to \(destination) on interface \(ifindex)") }
     }
 
     /// Closes the socket; later sends throw `.closed`.

@@ -82,11 +82,18 @@ struct xdpha_iface_slot {
 /*
  * The VRRP stage validates adverts (RFC 3768 for v2, RFC 5798 for v3) in XDP, records the last
  * one per (interface, family, VRID), and wakes the control plane through a ring buffer only when
- * something it must act on changed. Four maps, all keyed by struct xdpha_vrrp_key:
- *   vrrp_config    hash, control plane writes: which VRIDs are ours and how to treat them
- *   vrrp_adverts   hash, the stage writes: the last accepted advert (control plane creates it)
- *   vrrp_counters  per-CPU hash, the stage counts: accepted adverts and rejections by reason
- *   vrrp_events    ring buffer, the stage writes struct xdpha_vrrp_event
+ * something it must act on changed. Maps keyed by struct xdpha_vrrp_key:
+ *   vrrp_config     hash, control plane writes: which VRIDs are ours and how to treat them
+ *   vrrp_routers    hash, the stage writes (control plane creates, zero-filled): everything an
+ *                   accepted advert touches, in one value (one lookup per advert): a copy of the
+ *                   configuration, the last advert, the accepted count, Master_Down_Timer.
+ *                   Starts with struct xdpha_vrrp_state, the part user space reads.
+ *   vrrp_counters   per-CPU hash, the stage counts: rejections by reason (accepted ones are
+ *                   counted in vrrp_routers)
+ * and two more:
+ *   vrrp_config_generation  array of one __u32, control plane bumps it after every write to
+ *                   vrrp_config: a VRID's copy older than it is refreshed from vrrp_config
+ *   vrrp_events     ring buffer, the stage writes struct xdpha_vrrp_event
  */
 #define XDPHA_VRRP_MAX_VRIDS    1024                     /* (ifindex, family, VRID) entries */
 #define XDPHA_VRRP_MAX_COUNTERS (XDPHA_VRRP_MAX_VRIDS + 2 * XDPHA_MAX_IFACES)
@@ -134,7 +141,7 @@ struct xdpha_vrrp_config {
 };
 
 /*
- * vrrp_adverts value: the last accepted advert. Addresses are in network order; an IPv4 source
+ * The last accepted advert (struct xdpha_vrrp_state.last). Addresses are in network order; an IPv4 source
  * fills source[0..3] and leaves the rest zero. last_ns == 0 means no advert was accepted yet.
  */
 struct xdpha_vrrp_advert {
@@ -145,6 +152,17 @@ struct xdpha_vrrp_advert {
     __u8  address_count;      /* Count IPvX Addrs */
     __u8  version;            /* 2 or 3 */
     __u8  reserved[3];
+};
+
+/*
+ * The head of a vrrp_routers value, the part user space reads: the VRID's last accepted advert
+ * and how many were accepted (atomic adds: adverts of one VRID may arrive on any CPU). The
+ * kernel-only rest of the value (the configuration copy, the bpf_timer) follows it; user space
+ * sizes the value with the map's value size.
+ */
+struct xdpha_vrrp_state {
+    struct xdpha_vrrp_advert last;
+    __u64 accepted;
 };
 
 /*
@@ -167,7 +185,8 @@ enum {
     XDPHA_VRRP_RX_MAX
 };
 
-/* vrrp_counters value (per CPU): one __u64 per XDPHA_VRRP_RX_* index. */
+/* vrrp_counters value (per CPU): one __u64 per XDPHA_VRRP_RX_* index. The stage counts
+ * ACCEPTED in struct xdpha_vrrp_state instead; user space adds the two. */
 struct xdpha_vrrp_counters {
     __u64 count[XDPHA_VRRP_RX_MAX];
 };
