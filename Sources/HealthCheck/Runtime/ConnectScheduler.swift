@@ -18,6 +18,9 @@ import Glibc
 // the first tick at or after the connect finished; a connect still in progress at the first tick
 // at or after its deadline has timed out. So every interval keepalived defines (delay_loop,
 // delay_before_retry, warmup, connect_timeout) is kept, stretched by at most one tick.
+//
+// The sockets are made on this thread, so they live in the network namespace the process was
+// in when the thread started (the daemon's), whatever thread asks for a check.
 final class ConnectScheduler: @unchecked Sendable {
     static let shared = ConnectScheduler(tick: .milliseconds(5))
 
@@ -60,6 +63,8 @@ final class ConnectScheduler: @unchecked Sendable {
     private var agenda: CheckAgenda<UInt64>
     private var slots: [UInt64: Slot] = [:]
     private var subscribers: [Subscription: Subscriber] = [:]
+    /// One-shot checks: started at the next wakeup, which they cause, not at a tick.
+    private var urgent: [UInt64] = []
     private var nextID: UInt64 = 0
     /// When the thread will wake by itself (nil: not sleeping, or sleeping until signalled).
     private var sleepingUntil: Int64?
@@ -128,14 +133,15 @@ final class ConnectScheduler: @unchecked Sendable {
         }
     }
 
-    /// One check now, outside any subscription (TCPChecker.check()).
+    /// One check now, outside any subscription (TCPChecker.check()): its connect starts at once;
+    /// only a connect still in progress after connect() waits for a tick to be collected.
     func connect(_ probe: ConnectProbe) async -> ConnectProbe.Outcome {
         await withCheckedContinuation { continuation in
-            let now = Self.now()
             locked {
                 nextID += 1
                 slots[nextID] = Slot(probe: probe, owner: .once(continuation))
-                schedule(nextID, at: now)
+                urgent.append(nextID)
+                if sleeping { pthread_cond_signal(condition) }
             }
         }
     }
@@ -156,7 +162,8 @@ final class ConnectScheduler: @unchecked Sendable {
         pthread_mutex_lock(mutex)
         while true {
             let now = Self.now()
-            let due = agenda.takeDue(at: now).compactMap { id in slots[id].map { (id, $0.probe) } }
+            let due = (urgent + agenda.takeDue(at: now)).compactMap { id in slots[id].map { (id, $0.probe) } }
+            urgent.removeAll(keepingCapacity: true)
             pthread_mutex_unlock(mutex)
 
             for (slot, probe) in due {
@@ -258,6 +265,7 @@ final class ConnectScheduler: @unchecked Sendable {
     /// Under the lock: until the next tick that has work (a check due, a connect to collect or
     /// to time out), or until a submission signals.
     private func sleep(now: Int64) {
+        guard urgent.isEmpty else { return }
         var wake = agenda.wakeTime
         if !inFlight.isEmpty {
             let collect = agenda.boundary(after: now)
