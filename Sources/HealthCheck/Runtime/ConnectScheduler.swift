@@ -125,7 +125,8 @@ final class ConnectScheduler: @unchecked Sendable {
         }
     }
 
-    /// Stops the subscription's checks: connects in progress are closed and their results dropped.
+    /// Stops the subscription's checks: none starts any more, and the connects in progress end
+    /// (connected, failed or timed out) with their results dropped.
     func unsubscribe(_ subscription: Subscription) {
         locked {
             guard let subscriber = subscribers.removeValue(forKey: subscription) else { return }
