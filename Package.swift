@@ -90,6 +90,7 @@ let package = Package(
 
         // Real-server health checks (keepalived's checkers) -> health events for the data path.
         .target(name: "HealthCheck", dependencies: [
+            "CLinux",   // epoll for TCP_CHECK's connect scheduler
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -83,7 +83,7 @@ struct Bench {
             do {
                 let results = try await CheckerScaleBenchmark(window: quick ? 3 : 10).run()
                 for r in results {
-                    print("\(r.checker) x \(r.reals) every second: \(String(format: "%.1f", r.cpuPercent))% of one core (user \(String(format: "%.1f", r.userPercent))%), max RSS \(r.maxRSSMiB) MiB, \(r.downEvents) down events")
+                    print("\(r.checker) x \(r.reals) every second: \(String(format: "%.1f", r.cpuPercent))% of one core (user \(String(format: "%.1f", r.userPercent))%), max RSS \(r.maxRSSMiB) MiB, \(r.downEvents) down events, \(r.connectsPerSecond.map { String(format: "%.0f", $0) } ?? "?") connects/s")
                 }
                 if let output = option("--output") {
                     try BenchReport.update(in: URL(fileURLWithPath: output)) { $0.checkerScale = results }

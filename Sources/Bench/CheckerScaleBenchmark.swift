@@ -14,6 +14,9 @@ struct CheckerScaleResult: Codable {
     var userPercent: Double
     var maxRSSMiB: Int
     var downEvents: Int
+    /// TCP connects started per second in the window (the root namespace's ActiveOpens): shows
+    /// whether the checker kept up with 1,000 checks a second. Nil in reports from before.
+    var connectsPerSecond: Double?
 }
 
 struct CheckerScaleBenchmark {
@@ -52,9 +55,11 @@ struct CheckerScaleBenchmark {
         let running = Task { await monitor.run() }
         try await Task.sleep(for: .seconds(2))   // past the warmup: every real is being checked
         let before = Self.usage()
+        let opensBefore = Self.activeOpens()
         let started = ContinuousClock.now
         try await Task.sleep(for: .seconds(window))
         let after = Self.usage()
+        let opensAfter = Self.activeOpens()
         let elapsed = ContinuousClock.now - started
         running.cancel()
         await running.value
@@ -63,7 +68,8 @@ struct CheckerScaleBenchmark {
         let result = CheckerScaleResult(checker: http ? "HTTP_GET" : "TCP_CHECK", reals: reals, windowSeconds: seconds,
                                         cpuPercent: (after.cpu - before.cpu) / seconds * 100,
                                         userPercent: (after.user - before.user) / seconds * 100,
-                                        maxRSSMiB: after.maxRSSKiB / 1024, downEvents: downs.value)
+                                        maxRSSMiB: after.maxRSSKiB / 1024, downEvents: downs.value,
+                                        connectsPerSecond: opensBefore.flatMap { b in opensAfter.map { Double($0 - b) / seconds } })
         Bench.log("checkers: \(result.checker) x \(reals) every second: \(String(format: "%.1f", result.cpuPercent))% of one core")
         return result
     }
@@ -74,6 +80,14 @@ struct CheckerScaleBenchmark {
         let user = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
         let system = Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
         return (user + system, user, usage.ru_maxrss)
+    }
+
+    /// Tcp ActiveOpens of this network namespace (/proc/net/snmp): connects started.
+    private static func activeOpens() -> Int? {
+        guard let text = try? String(contentsOfFile: "/proc/net/snmp", encoding: .utf8) else { return nil }
+        let tcp = text.split(separator: "\n").filter { $0.hasPrefix("Tcp:") }.map { $0.split(separator: " ") }
+        guard tcp.count == 2, let column = tcp[0].firstIndex(of: "ActiveOpens"), column < tcp[1].count else { return nil }
+        return Int(tcp[1][column])
     }
 
     private final class Counter: @unchecked Sendable {

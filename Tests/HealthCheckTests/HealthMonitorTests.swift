@@ -48,5 +48,35 @@ extension CheckerIOTests {
             let log = try String(contentsOfFile: notifyLog, encoding: .utf8)
             #expect(log == "down\nup\n")
         }
+
+        @Test("many TCP_CHECKs recorded in batches: each result goes to its own real")
+        func batchedResultsReachTheirOwnReals() async throws {
+            let servers = try (0..<8).map { _ in try LoopbackTCPServer { _ in } }
+            defer { servers.forEach { $0.stop() } }
+            let closed = try (0..<8).map { _ in try Loopback.closedPort() }
+            // Live and dead reals interleaved, so that a result given to its neighbour shows.
+            let endpoints = zip(servers.map(\.port), closed).flatMap { [Endpoint("127.0.0.1", $0), Endpoint("127.0.0.1", $1)] }
+            let timing = CheckTiming(delayLoop: .milliseconds(100), connectTimeout: .milliseconds(300), retry: 0,
+                                     warmup: .milliseconds(50))
+            let service = VirtualServerHealthConfiguration(
+                name: "many", reals: endpoints.map { RealServerHealthConfiguration(endpoint: $0, checkers: [CheckerConfiguration(.tcp)]) },
+                timing: timing)
+            let monitor = try HealthMonitor(services: [service])
+            let run = Task { await monitor.run() }
+            var downs: Set<Endpoint> = []
+            var iterator = monitor.events.makeAsyncIterator()
+            while downs.count < closed.count, let event = await iterator.next() {
+                if case .realServerDown(let id, _) = event { downs.insert(id.endpoint) }
+                if case .realServerUp(let id, _) = event, downs.contains(id.endpoint) {
+                    Issue.record("\(id.endpoint) came back though nothing listens there")
+                }
+            }
+            #expect(downs == Set(closed.map { Endpoint("127.0.0.1", $0) }))
+            // A few more rounds: the live reals stay in the pool.
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(await monitor.pool(of: "many").map { Set($0.map(\.endpoint)) } == Set(servers.map { Endpoint("127.0.0.1", $0.port) }))
+            run.cancel()
+            await run.value
+        }
     }
 }

@@ -11,6 +11,11 @@ final class LoopbackTCPServer: @unchecked Sendable {
     private let fd: Int32
     private let stopped = NSLock()
     private var isStopped = false
+    private var peers: [String] = []
+
+    /// The source address of each connection accepted so far, as accept() reported it (a
+    /// checker's connection may be reset before getpeername() could tell).
+    var acceptedPeers: [String] { stopped.withLock { peers } }
 
     /// `serve` gets a connected socket; the server closes it afterwards.
     init(port requested: Int = 0, _ serve: @escaping @Sendable (Int32) -> Void) throws {
@@ -21,8 +26,14 @@ final class LoopbackTCPServer: @unchecked Sendable {
             while !stopped.withLock({ isStopped }) {
                 var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
                 guard poll(&poller, 1, 50) > 0 else { continue }
-                let client = accept(fd, nil, nil)
+                var peer = sockaddr_in()
+                var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+                let client = withUnsafeMutablePointer(to: &peer) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { accept(fd, $0, &length) }
+                }
                 guard client >= 0 else { continue }
+                let address = String(cString: inet_ntoa(peer.sin_addr))
+                stopped.withLock { peers.append(address) }
                 Thread {
                     serve(client)
                     close(client)

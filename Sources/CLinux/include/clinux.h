@@ -2,6 +2,9 @@
 #ifndef XDPHA_CLINUX_H
 #define XDPHA_CLINUX_H
 
+// epoll: left out of Glibc's overlay too (HealthCheck's ConnectScheduler).
+#include <sys/epoll.h>
+
 /// Moves the calling thread into the network namespace open at `fd`; 0 or -1 with errno.
 int xdpha_enter_netns(int fd);
 

@@ -1,11 +1,12 @@
-
 // TCP_CHECK: the connect completing within connect_timeout is a success; the connection is
-// closed at once (ConnectProber).
+// closed at once (ConnectProbe). HealthMonitor runs its TCP_CHECKs periodically on
+// ConnectScheduler's thread; `check()` is one check on that thread, for everything else.
 public struct TCPChecker: HealthChecker {
     public let target: Endpoint
     public let options: ConnectionOptions
     public let timeout: Duration
     let environment: CheckerEnvironment
+    let probe: ConnectProbe
 
     public init(target: Endpoint, options: ConnectionOptions = ConnectionOptions(), timeout: Duration,
                 environment: CheckerEnvironment) {
@@ -13,12 +14,17 @@ public struct TCPChecker: HealthChecker {
         self.options = options
         self.timeout = timeout
         self.environment = environment
+        self.probe = ConnectProbe(target: target, options: options, timeout: timeout)
     }
 
     public func check() async -> CheckOutcome {
-        switch await ConnectProber.shared.connect(to: target, options: options, timeout: timeout) {
-        case .connected: return .up()
-        case .failed(let reason): return .down("TCP connect to \(target): \(reason)")
+        Self.verdict(await ConnectScheduler.shared.connect(probe), target: target)
+    }
+
+    static func verdict(_ outcome: ConnectProbe.Outcome, target: Endpoint) -> CheckOutcome {
+        switch outcome {
+        case .connected: .up()
+        case .failed(let reason): .down("TCP connect to \(target): \(reason)")
         }
     }
 }

@@ -1,6 +1,8 @@
 // Runs the checkers of a set of virtual servers on the real clock and publishes HealthEvents.
 // The decisions are VirtualServerHealth's (pure); this actor only owns the loops, the clock and
-// the notify scripts. Usage:
+// the notify scripts. TCP_CHECKs run on ConnectScheduler's thread, which hands their results
+// over in batches (one actor hop per tick, not per check); every other checker has a task that
+// sleeps, checks and records. Usage:
 //
 //     let monitor = try HealthMonitor(services: [vs], environment: CheckerEnvironment())
 //     Task { for await event in monitor.events { dataPath.apply(event) } }
@@ -69,9 +71,17 @@ public actor HealthMonitor {
             services[name] = health
         }
         await withTaskGroup(of: Void.self) { group in
+            var connects: [ScheduledConnect] = []
             for (key, checker) in checkers {
                 guard let timing = services[key.service]?.reals[key.real].checkers[key.checker].timing else { continue }
-                group.addTask { await self.loop(key, checker: checker, timing: timing) }
+                if let tcp = checker as? TCPChecker {
+                    connects.append(ScheduledConnect(key: key, checker: tcp, timing: timing))
+                } else {
+                    group.addTask { await self.loop(key, checker: checker, timing: timing) }
+                }
+            }
+            if !connects.isEmpty {
+                group.addTask { [connects] in await self.runConnectChecks(connects) }
             }
             await group.waitForAll()
         }
@@ -93,6 +103,39 @@ public actor HealthMonitor {
             let outcome = await checker.check()
             if Task.isCancelled { return }
             delay = await record(key, outcome)
+        }
+    }
+
+    struct ScheduledConnect: Sendable {
+        var key: CheckerKey
+        var checker: TCPChecker
+        var timing: ResolvedTiming
+    }
+
+    /// The TCP_CHECKs, on ConnectScheduler's thread: each batch of results is recorded in one
+    /// hop into the actor, and each check re-armed with the delay its RetryPolicy chose.
+    private nonisolated func runConnectChecks(_ connects: [ScheduledConnect]) async {
+        let scheduler = ConnectScheduler.shared
+        let (batches, continuation) = AsyncStream.makeStream(of: [ConnectScheduler.Result].self)
+        var rng = SystemRandomNumberGenerator()
+        let warmups = connects.map { Warmup.initialDelay($0.timing, using: &rng) }
+        let subscription = scheduler.subscribe(connects.map(\.checker.probe), firstAfter: warmups) { continuation.yield($0) }
+        // Ends when the task is cancelled.
+        for await batch in batches {
+            if Task.isCancelled { break }
+            let next = await record(batch, of: connects)
+            scheduler.rearm(subscription, next)
+        }
+        scheduler.unsubscribe(subscription)
+        continuation.finish()
+    }
+
+    private func record(_ batch: [ConnectScheduler.Result], of connects: [ScheduledConnect])
+        -> [(tag: Int, from: Int64, after: Duration)] {
+        batch.map { result in
+            let connect = connects[result.tag]
+            let outcome = TCPChecker.verdict(result.outcome, target: connect.checker.target)
+            return (result.tag, result.finishedAt, record(connect.key, outcome))
         }
     }
 
