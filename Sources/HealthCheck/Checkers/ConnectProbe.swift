@@ -33,7 +33,7 @@ struct ConnectProbe: Sendable {
 
     func start() -> Start {
         guard let remote else { return .finished(.failed("\(target.address) is not an IP address")) }
-        let family = remote.protocolFamily
+        let family = remote.protocol.rawValue
         let fd = socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { return .finished(.failed("socket: \(String(cString: strerror(errno)))")) }
         if let problem = Self.prepare(fd, options: options, v6: family == AF_INET6) {
@@ -107,7 +107,7 @@ struct ConnectProbe: Sendable {
             var one: Int32 = 1
             setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
         }
-        guard let local = try? CheckerEnvironment.localAddress(options, v6: v6), (local.protocolFamily == AF_INET6) == v6 else {
+        guard let local = try? CheckerEnvironment.localAddress(options, v6: v6), (local.protocol.rawValue == AF_INET6) == v6 else {
             return "bindto \(options.bindTo ?? "") is not an address of the real server's family"
         }
         if local.withSockAddr({ bind(fd, $0, socklen_t($1)) }) != 0 {
