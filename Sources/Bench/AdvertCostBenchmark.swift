@@ -113,6 +113,7 @@ struct AdvertCostBenchmark {
                          binary: URL = Bench.xdphaBinary) async throws -> AdvertCostResult {
         let segment = try VRRPSegment("adv")
         defer { segment.tearDown() }
+        try segment.switchInItsOwnThreads()
         let master = try segment.start(.xdpha, router: 0, config: config(priority: 200), binary: binary)
         guard await segment.waitUntil(.seconds(10), { segment.holds(0, "203.0.113.\(instances)") }) else {
             throw BenchError("the master did not take its \(instances) VIPs")

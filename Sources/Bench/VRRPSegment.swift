@@ -34,6 +34,20 @@ final class VRRPSegment {
         try lab.bridge("br0", in: fabric, ports: ports + ["pc"])
     }
 
+    /// The bridge's ports receive in kernel threads of their own (threaded NAPI) instead of in the
+    /// softirq of whichever process sent the frame: a router's CPU time then holds its own sending,
+    /// not the switch's forwarding and the other namespaces' receive, which on a real segment
+    /// happen in the switch and in other machines. (A veth queues for its peer's NAPI only what the
+    /// sender could have aggregated: TSO off on the sending side, GRO on at the port.)
+    func switchInItsOwnThreads() throws {
+        let sides = routers.enumerated().map { ($1, "p\($0)") } + [(client, "pc")]
+        for (host, port) in sides {
+            try host.run("ethtool", "-K", "eth0", "tso", "off")
+            try fabric.run("ethtool", "-K", port, "gro", "on")
+            try fabric.shell("echo 1 > /sys/class/net/\(port)/threaded")
+        }
+    }
+
     func tearDown() {
         lab.tearDown()
         try? FileManager.default.removeItem(at: work)
