@@ -12,7 +12,12 @@ struct CheckerScaleResult: Codable {
     /// CPU time of the checking process per second of the window, in % of one core.
     var cpuPercent: Double
     var userPercent: Double
+    /// The process's peak resident memory over its whole life (in a full `make bench` run that
+    /// includes the benchmarks before this one).
     var maxRSSMiB: Int
+    /// Resident memory the monitor and its checkers added: the process's resident set at the end
+    /// of the window minus before the monitor was made. Nil in reports from before.
+    var rssAddedMiB: Double?
     var downEvents: Int
     /// TCP connects started per second in the window (the root namespace's ActiveOpens): shows
     /// whether the checker kept up with 1,000 checks a second. Nil in reports from before.
@@ -42,6 +47,7 @@ struct CheckerScaleBenchmark {
         let ports = line.split(whereSeparator: { $0 == " " || $0 == "\n" }).compactMap { Int($0) }
         guard ports.count == reals else { throw BenchError("the listener opened \(ports.count) of \(reals) ports") }
 
+        let residentBefore = Self.residentKiB()
         let kind: CheckKind = http ? .http(HTTPCheckOptions(urls: [URLCheck(path: "/")])) : .tcp
         let configurations = ports.map {
             RealServerHealthConfiguration(endpoint: Endpoint("127.0.0.1", $0), checkers: [CheckerConfiguration(kind)])
@@ -59,6 +65,7 @@ struct CheckerScaleBenchmark {
         let started = ContinuousClock.now
         try await Task.sleep(for: .seconds(window))
         let after = Self.usage()
+        let residentAfter = Self.residentKiB()
         let opensAfter = Self.activeOpens()
         let elapsed = ContinuousClock.now - started
         running.cancel()
@@ -68,7 +75,9 @@ struct CheckerScaleBenchmark {
         let result = CheckerScaleResult(checker: http ? "HTTP_GET" : "TCP_CHECK", reals: reals, windowSeconds: seconds,
                                         cpuPercent: (after.cpu - before.cpu) / seconds * 100,
                                         userPercent: (after.user - before.user) / seconds * 100,
-                                        maxRSSMiB: after.maxRSSKiB / 1024, downEvents: downs.value,
+                                        maxRSSMiB: after.maxRSSKiB / 1024,
+                                        rssAddedMiB: residentBefore.flatMap { b in residentAfter.map { Double($0 - b) / 1024 } },
+                                        downEvents: downs.value,
                                         connectsPerSecond: opensBefore.flatMap { b in opensAfter.map { Double($0 - b) / seconds } })
         Bench.log("checkers: \(result.checker) x \(reals) every second: \(String(format: "%.1f", result.cpuPercent))% of one core")
         return result
@@ -80,6 +89,13 @@ struct CheckerScaleBenchmark {
         let user = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
         let system = Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
         return (user + system, user, usage.ru_maxrss)
+    }
+
+    /// VmRSS of this process (/proc/self/status), KiB.
+    private static func residentKiB() -> Int? {
+        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return nil }
+        return line.split(separator: " ").compactMap { Int($0) }.first
     }
 
     /// Tcp ActiveOpens of this network namespace (/proc/net/snmp): connects started.

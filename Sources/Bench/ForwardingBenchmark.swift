@@ -104,7 +104,7 @@ struct ForwardingBenchmark {
             for transport in transports {
                 for size in frameSizes {
                     let frame = Self.frame(transport: transport, bytes: size, source: lab.clientMAC, destination: lab.directorMAC)
-                    // Warm-up: the flows enter the connection tables (XDP's LRU, IPVS's conns).
+                    // Warm-up: the flows enter the connection tables (XDP's and IPVS's).
                     _ = try send(lab, fd: fd, frame: frame, ifindex: ifindex, seconds: 0.3)
                     var runs: [ForwardingTrial] = []
                     for _ in 0..<trials {
