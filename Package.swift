@@ -59,7 +59,7 @@ let package = Package(
 
         // The `xdpha run` daemon: services wired into a ServiceGroup, control socket, reload.
         .target(name: "Daemon", dependencies: [
-            "VRRP", "Config", "BPF", "Netlink", "VRRPIO", "Dataplane", "IPVS", "HealthCheck", "ServiceHealth",
+            "VRRP", "Config", "BPF", "CLinux", "Netlink", "VRRPIO", "Dataplane", "IPVS", "HealthCheck", "ServiceHealth",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),

@@ -3,6 +3,7 @@
 // was most of a master's CPU. Here arming is a heap insert under a lock, and the thread wakes
 // once for all timers due by then, as keepalived's single timer list does. Never early: the
 // state machine ignores a timer that fires before its deadline.
+import CLinux
 import Foundation
 import VRRP
 
@@ -26,11 +27,7 @@ final class TimerScheduler: @unchecked Sendable {
 
     private init() {
         pthread_mutex_init(mutex, nil)
-        var attributes = pthread_condattr_t()
-        pthread_condattr_init(&attributes)
-        pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC)
-        pthread_cond_init(condition, &attributes)
-        pthread_condattr_destroy(&attributes)
+        xdpha_monotonic_cond_init(condition)
         let thread = Thread { [unowned self] in self.loop() }
         thread.name = "xdpha-timers"
         thread.start()

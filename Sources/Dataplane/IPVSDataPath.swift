@@ -23,6 +23,10 @@ public actor IPVSDataPath: DataPath {
     private let keepsServicesOnStop: Bool
     private let openClient: @Sendable () throws(IPVSError) -> IPVSClient
     private let ownershipRecord: IPVSOwnershipRecord?
+    /// The services an earlier run left to this one, read from the record once (nil: not yet).
+    private var inherited: Set<IPVSServiceKey>?
+    /// What the record holds now: it is rewritten only when ownership changes, not on every apply.
+    private var recorded: Set<IPVSServiceKey> = []
     /// Opened by the first apply that has services: a configuration without virtual servers
     /// runs on a kernel without IPVS.
     private var reconciler: IPVSReconciler?
@@ -58,8 +62,7 @@ public actor IPVSDataPath: DataPath {
         }
         if reconciler == nil {
             // Services an earlier run left behind are removed even when none are configured now.
-            let inherited = ownershipRecord.map { !$0.read().owned.isEmpty } ?? false
-            guard !services.isEmpty || inherited else { return DataPathReport(path: name, summary: "no virtual servers") }
+            guard !services.isEmpty || !inheritedServices().isEmpty else { return DataPathReport(path: name, summary: "no virtual servers") }
             try open()
         }
         guard var reconciler else { return DataPathReport(path: name, summary: "no virtual servers") }
@@ -100,22 +103,33 @@ public actor IPVSDataPath: DataPath {
         } catch {
             throw .unavailable("IPVS: \(error)")
         }
-        var inherited: Set<IPVSServiceKey> = []
+        reconciler = IPVSReconciler(client: client, owned: inheritedServices())
+    }
+
+    /// The services the record names, read (and logged) on first use only.
+    private func inheritedServices() -> Set<IPVSServiceKey> {
+        if let inherited { return inherited }
+        var owned: Set<IPVSServiceKey> = []
         if let ownershipRecord {
-            let (owned, unreadable) = ownershipRecord.read()
-            inherited = owned
+            let (read, unreadable) = ownershipRecord.read()
+            owned = read
             if !owned.isEmpty {
                 logger.notice("IPVS: \(owned.count) services kept by an earlier run are this daemon's (\(ownershipRecord.path))")
             }
             for line in unreadable { logger.warning("IPVS: \(ownershipRecord.path): not a service, ignored: \(line)") }
         }
-        reconciler = IPVSReconciler(client: client, owned: inherited)
+        inherited = owned
+        recorded = owned
+        return owned
     }
 
     /// Keeps `owned` for the next run; a failure is logged, never fatal (the table is right).
     private func record(_ owned: Set<IPVSServiceKey>) {
-        guard let ownershipRecord else { return }
-        do { try ownershipRecord.write(owned) } catch {
+        guard let ownershipRecord, owned != recorded else { return }
+        do {
+            try ownershipRecord.write(owned)
+            recorded = owned
+        } catch {
             logger.warning("IPVS: could not record the services this daemon owns in \(ownershipRecord.path): \(error)")
         }
     }

@@ -85,11 +85,7 @@ final class ConnectScheduler: @unchecked Sendable {
         epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
         precondition(epoll >= 0, "epoll_create1: \(String(cString: strerror(errno)))")
         pthread_mutex_init(mutex, nil)
-        var attributes = pthread_condattr_t()
-        pthread_condattr_init(&attributes)
-        pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC)
-        pthread_cond_init(condition, &attributes)
-        pthread_condattr_destroy(&attributes)
+        xdpha_monotonic_cond_init(condition)
         let thread = Thread { [unowned self] in self.loop() }
         thread.name = "xdpha-connect-checks"
         thread.start()
