@@ -64,6 +64,25 @@ extension BPFMap {
         return (0..<cpus).map { Array(buffer[$0 * stride ..< $0 * stride + valueSize]) }
     }
 
+    /// Adds `words` to the first CPU's value at `index` of a per-CPU map whose values are 64-bit
+    /// words: for counters only the control plane writes (the program's own would race).
+    func addToPerCPU(index: UInt32, words: [UInt64]) throws {
+        let stride = words.count * 8
+        let cpus = max(Int(libbpf_num_possible_cpus()), 1)
+        var buffer = [UInt8](repeating: 0, count: stride * cpus)
+        var key = index
+        try BPFError.check(buffer.withUnsafeMutableBytes { bpf_map_lookup_elem(fd, &key, $0.baseAddress) },
+                           "read \(name)[\(index)]")
+        buffer.withUnsafeMutableBytes { raw in
+            for (offset, word) in words.enumerated() {
+                let sum = raw.loadUnaligned(fromByteOffset: offset * 8, as: UInt64.self) &+ word
+                raw.storeBytes(of: sum, toByteOffset: offset * 8, as: UInt64.self)
+            }
+        }
+        let result = buffer.withUnsafeMutableBytes { bpf_map_update_elem(fd, &key, $0.baseAddress, UInt64(BPF_ANY)) }
+        try BPFError.check(result, "update \(name)[\(index)]")
+    }
+
     func zeroPerCPU(index: UInt32, valueSize: Int) throws {
         let stride = (valueSize + 7) / 8 * 8
         let cpus = max(Int(libbpf_num_possible_cpus()), 1)

@@ -6,11 +6,43 @@ public struct DRTrafficCounters: Hashable, Sendable {
     public var packets: UInt64 = 0
     public var bytes: UInt64 = 0
     public var newFlows: UInt64 = 0
+    /// Of `packets`, those sent out of another interface than they came in on.
+    public var redirected: UInt64 = 0
 
-    public init(packets: UInt64 = 0, bytes: UInt64 = 0, newFlows: UInt64 = 0) {
+    public init(packets: UInt64 = 0, bytes: UInt64 = 0, newFlows: UInt64 = 0, redirected: UInt64 = 0) {
         self.packets = packets
         self.bytes = bytes
         self.newFlows = newFlows
+        self.redirected = redirected
+    }
+
+    /// Counters wrap as the program's do.
+    public static func + (left: DRTrafficCounters, right: DRTrafficCounters) -> DRTrafficCounters {
+        DRTrafficCounters(packets: left.packets &+ right.packets, bytes: left.bytes &+ right.bytes,
+                          newFlows: left.newFlows &+ right.newFlows, redirected: left.redirected &+ right.redirected)
+    }
+
+    /// The layout of struct xdpha_dr_stats, as 64-bit words.
+    var words: [UInt64] { [packets, bytes, newFlows, redirected] }
+}
+
+/// What the control plane derives from the reals' counters, the only ones a forwarded frame
+/// updates (see xdpha_maps.h): a service's totals, and the forwarded outcomes.
+enum DRCounterTotals {
+    /// `retired` (what reals that left the service counted) plus what its reals count now.
+    static func service(retired: DRTrafficCounters, reals: [DRTrafficCounters]) -> DRTrafficCounters {
+        reals.reduce(retired, +)
+    }
+
+    /// Adds the reals' forwarded frames to the outcome counts that the program and the left
+    /// reals' retirement wrote.
+    static func outcomes(_ counted: [DROutcome: UInt64], reals: [DRTrafficCounters]) -> [DROutcome: UInt64] {
+        var outcomes = counted
+        for real in reals {
+            outcomes[.transmitted, default: 0] &+= real.packets &- real.redirected
+            outcomes[.redirected, default: 0] &+= real.redirected
+        }
+        return outcomes
     }
 }
 
@@ -44,13 +76,6 @@ public enum DROutcome: Int, CaseIterable, Sendable, CustomStringConvertible {
 extension BPFMap {
     /// Sums struct xdpha_dr_stats over CPUs.
     func drTrafficCounters(index: UInt32) throws -> DRTrafficCounters {
-        var total = DRTrafficCounters()
-        for bytes in try perCPUValues(index: index, valueSize: MemoryLayout<xdpha_dr_stats>.size) {
-            let stats = bytes.withUnsafeBytes { $0.loadUnaligned(as: xdpha_dr_stats.self) }
-            total.packets &+= stats.packets
-            total.bytes &+= stats.bytes
-            total.newFlows &+= stats.new_flows
-        }
-        return total
+        try MapReading.trafficCounters(fd: fd, index: index)
     }
 }

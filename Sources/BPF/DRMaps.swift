@@ -61,6 +61,13 @@ final class DRMaps {
         let wantedServiceKeys = try Set(desired.services.map { try keyBytes(DRMapRecords.serviceKey($0)) })
         let wantedIDs = Set(desired.services.map(\.id))
         let wantedIndices = Set(desired.reals.map(\.index))
+        // Services that stay what they were: a real that leaves one hands its counts over to it.
+        let keptIDs = Set(desired.services.filter { service in
+            oldServices[service.id].map { Self.sameKey($0, service) } ?? false
+        }.map(\.id))
+        func retire(_ previous: DRReal) throws {
+            try self.retireCounters(ofReal: previous.index, into: keptIDs.contains(previous.serviceID) ? previous.serviceID : nil)
+        }
 
         // 1. Services that go: unmatched first, so their ids are free to take.
         for key in try services.keys(size: MemoryLayout<xdpha_dr_service_key>.size) where !wantedServiceKeys.contains(key) {
@@ -76,7 +83,11 @@ final class DRMaps {
         // 2. Reals that are new or changed, before any ring names them.
         for real in desired.reals where old == nil || oldReals[real.index] != real {
             if old != nil && oldReals[real.index]?.generation != real.generation {
-                try realStats.zeroPerCPU(index: real.index, valueSize: MemoryLayout<xdpha_dr_stats>.size)
+                if let previous = oldReals[real.index] {
+                    try retire(previous)
+                } else {
+                    try realStats.zeroPerCPU(index: real.index, valueSize: MemoryLayout<xdpha_dr_stats>.size)
+                }
             }
             var value = try DRMapRecords.realValue(real)
             try reals.update(key: real.index, value: &value)
@@ -85,10 +96,7 @@ final class DRMaps {
         // 3. Rings, each swapped in whole; then the entries that point at them.
         for service in desired.services {
             let previous = oldServices[service.id]
-            let sameService = previous.map {
-                $0.address == service.address && $0.port == service.port && $0.ipProtocol == service.ipProtocol
-            } ?? false
-            if old != nil && !sameService {
+            if old != nil && !keptIDs.contains(service.id) {
                 // A new service, or a new one that took a freed id: its counters start at zero.
                 try serviceStats.zeroPerCPU(index: service.id, valueSize: MemoryLayout<xdpha_dr_stats>.size)
             }
@@ -120,8 +128,29 @@ final class DRMaps {
         for index in stale.subtracting(wantedIndices) {
             var cleared = xdpha_dr_real()
             try reals.update(key: index, value: &cleared)
+            if let previous = oldReals[index] { try retire(previous) }
         }
         programmed = desired
+    }
+
+    private static func sameKey(_ one: DRService, _ other: DRService) -> Bool {
+        one.address == other.address && one.port == other.port && one.ipProtocol == other.ipProtocol
+    }
+
+    /// Clears a real index's counters before it names another real, or none. When the service the
+    /// real served stays (`serviceID`), what the real counted first moves into that service's
+    /// totals of left reals and into the forwarded outcomes (xdpha_maps.h), so that neither goes
+    /// back. Frames the program counts between the read and the clear are lost: a few at most.
+    private func retireCounters(ofReal index: UInt32, into serviceID: UInt32?) throws {
+        if let serviceID {
+            let counted = try realStats.drTrafficCounters(index: index)
+            if counted != DRTrafficCounters() {
+                try serviceStats.addToPerCPU(index: serviceID, words: counted.words)
+                try outcomes.addToPerCPU(index: UInt32(XDPHA_DR_TX), words: [counted.packets &- counted.redirected])
+                try outcomes.addToPerCPU(index: UInt32(XDPHA_DR_REDIRECT), words: [counted.redirected])
+            }
+        }
+        try realStats.zeroPerCPU(index: index, valueSize: MemoryLayout<xdpha_dr_stats>.size)
     }
 
     /// Makes xdpha_dr_egress hold exactly `ifindexes`: the interfaces other than the ingress one

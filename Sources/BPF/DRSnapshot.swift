@@ -62,23 +62,6 @@ struct DRSnapshotMaps {
                         "xdpha_dr_real_stats", "xdpha_dr_outcomes", "xdpha_ifaces"]
 
     func read() throws -> DRSnapshot {
-        var services: [DRSnapshot.Service] = []
-        for keyBytes in try MapReading.keys(fd: self.services, size: MemoryLayout<xdpha_dr_service_key>.size) {
-            let key = keyBytes.withUnsafeBytes { $0.loadUnaligned(as: xdpha_dr_service_key.self) }
-            var value = xdpha_dr_service()
-            guard try MapReading.lookup(fd: self.services, key: keyBytes, into: &value, what: "xdpha_dr_services") else { continue }
-            let length = key.family == UInt8(XDPHA_DR_FAMILY_IPV4) ? 4 : 16
-            let address = withUnsafeBytes(of: key.addr) { Array($0.prefix(length)) }
-            let lookup: DRService.Lookup = value.scheduler == UInt8(XDPHA_DR_SCHED_WALK)
-                ? .walk : .hash(fields: value.hash_fields)
-            services.append(DRSnapshot.Service(
-                address: address, port: UInt16(bigEndian: key.port), ipProtocol: key.proto, id: value.id,
-                lookup: lookup, persistenceTimeout: value.persistence_timeout,
-                schedulerName: DRSchedulerName(mapValue: value.lvs_sched), ringSlots: try ringSlots(id: value.id),
-                counters: try MapReading.trafficCounters(fd: serviceStats, index: value.id)))
-        }
-        services.sort { $0.id < $1.id }
-
         var reals: [DRSnapshot.Real] = []
         for index in 0..<UInt32(XDPHA_DR_MAX_REALS) {
             var value = xdpha_dr_real()
@@ -99,11 +82,31 @@ struct DRSnapshotMaps {
                 counters: try MapReading.trafficCounters(fd: realStats, index: index)))
         }
 
+        var services: [DRSnapshot.Service] = []
+        for keyBytes in try MapReading.keys(fd: self.services, size: MemoryLayout<xdpha_dr_service_key>.size) {
+            let key = keyBytes.withUnsafeBytes { $0.loadUnaligned(as: xdpha_dr_service_key.self) }
+            var value = xdpha_dr_service()
+            guard try MapReading.lookup(fd: self.services, key: keyBytes, into: &value, what: "xdpha_dr_services") else { continue }
+            let length = key.family == UInt8(XDPHA_DR_FAMILY_IPV4) ? 4 : 16
+            let address = withUnsafeBytes(of: key.addr) { Array($0.prefix(length)) }
+            let lookup: DRService.Lookup = value.scheduler == UInt8(XDPHA_DR_SCHED_WALK)
+                ? .walk : .hash(fields: value.hash_fields)
+            services.append(DRSnapshot.Service(
+                address: address, port: UInt16(bigEndian: key.port), ipProtocol: key.proto, id: value.id,
+                lookup: lookup, persistenceTimeout: value.persistence_timeout,
+                schedulerName: DRSchedulerName(mapValue: value.lvs_sched), ringSlots: try ringSlots(id: value.id),
+                counters: DRCounterTotals.service(
+                    retired: try MapReading.trafficCounters(fd: serviceStats, index: value.id),
+                    reals: reals.filter { $0.serviceID == value.id }.map(\.counters))))
+        }
+        services.sort { $0.id < $1.id }
+
         var outcomes: [DROutcome: UInt64] = [:]
         for outcome in DROutcome.allCases {
             outcomes[outcome] = try MapReading.perCPUValues(fd: self.outcomes, index: outcome.mapIndex, valueSize: 8)
                 .reduce(0) { $0 &+ $1.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) } }
         }
+        outcomes = DRCounterTotals.outcomes(outcomes, reals: reals.map(\.counters))
 
         var interfaceFlags: [UInt32: UInt32] = [:]
         for keyBytes in try MapReading.keys(fd: interfaces, size: 4) {

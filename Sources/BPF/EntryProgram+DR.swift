@@ -43,8 +43,9 @@ extension EntryProgram {
         for index in realIndices { try dr.realStats.zeroPerCPU(index: index, valueSize: size) }
     }
 
+    /// What the service counted: its reals' counters and those of reals that left it.
     public func drServiceCounters(id: UInt32) throws -> DRTrafficCounters {
-        try dr.serviceStats.drTrafficCounters(index: id)
+        try drSnapshot().services.first { $0.id == id }?.counters ?? DRTrafficCounters()
     }
 
     public func drRealCounters(index: UInt32) throws -> DRTrafficCounters {
@@ -52,9 +53,7 @@ extension EntryProgram {
     }
 
     public func drOutcomeCounts() throws -> [DROutcome: UInt64] {
-        var counts: [DROutcome: UInt64] = [:]
-        for outcome in DROutcome.allCases { counts[outcome] = try dr.outcomes.perCPUSum(index: outcome.mapIndex) }
-        return counts
+        try drSnapshot().outcomes
     }
 
     /// The real index the connection table holds for a flow, or nil when it holds none.

@@ -52,6 +52,7 @@ enum MapReading {
             total.packets &+= stats.packets
             total.bytes &+= stats.bytes
             total.newFlows &+= stats.new_flows
+            total.redirected &+= stats.redirected
         }
         return total
     }

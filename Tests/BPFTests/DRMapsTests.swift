@@ -61,6 +61,35 @@ struct DRMapsTests {
         #expect(try await isSteered(fixture, to: drVIP))
     }
 
+    /// A forwarded frame is counted once, at its real; the service's totals and the forwarded
+    /// outcome are derived from the reals, and a real that leaves hands its counts to the service.
+    @Test func aServiceKeepsWhatItsLeftRealsCounted() async throws {
+        var fixture = try await DRFixture([web])
+        func send(_ ports: Range<UInt16>) async throws {
+            for port in ports {
+                var frame = DRFrame(from: "192.0.2.50", to: drVIP)
+                frame.sourcePort = port
+                #expect(try await fixture.run(frame).verdict == XDPVerdict.tx.rawValue)
+            }
+        }
+        try await send(40000..<40030)
+        let id = try #require(fixture.state.service(web.key)?.id)
+        let counted = try await fixture.program.drServiceCounters(id: id)
+        #expect(counted.packets == 30 && counted.newFlows == 30)
+        let leaving = try #require(fixture.state.reals.first { $0.server == web.reals[2] })
+        #expect(try await fixture.program.drRealCounters(index: leaving.index).packets > 0,
+                "30 flows over 3 reals reach the one that leaves")
+
+        try await fixture.apply([drService(reals: Array(web.reals.prefix(2)))])
+        #expect(try await fixture.program.drServiceCounters(id: id) == counted)
+        #expect(try await fixture.program.drRealCounters(index: leaving.index) == DRTrafficCounters())
+        #expect(try await fixture.outcome(.transmitted) == 30)
+
+        try await send(41000..<41010)
+        #expect(try await fixture.program.drServiceCounters(id: id).packets == 40)
+        #expect(try await fixture.outcome(.transmitted) == 40)
+    }
+
     @Test func removingEverythingPassesEverything() async throws {
         var fixture = try await DRFixture([web, other])
         try await fixture.apply([])

@@ -34,14 +34,16 @@ static __always_inline int dr_pass(__u32 outcome)
     return XDP_PASS;
 }
 
-static __always_inline void dr_count_stats(void *map, __u32 key, __u64 bytes, int new_flow)
+/* A forwarded frame's one counter update: its real's (see xdpha_maps.h for what is derived). */
+static __always_inline void dr_count_forwarded(__u32 index, __u64 bytes, int new_flow, int redirected)
 {
-    struct xdpha_dr_stats *stats = bpf_map_lookup_elem(map, &key);
+    struct xdpha_dr_stats *stats = bpf_map_lookup_elem(&xdpha_dr_real_stats, &index);
     if (!stats)
         return;
     stats->packets += 1;
     stats->bytes += bytes;
     stats->new_flows += new_flow;
+    stats->redirected += redirected;
 }
 
 /* Fills the addresses and family of `flow` from the IP header; -1 when there is none. */
@@ -191,13 +193,11 @@ static __always_inline int dr_forward(struct xdp_md *ctx, const struct xdpha_dr_
         return dr_pass(XDPHA_DR_PASS_UNRESOLVED);
 
     int verdict = XDP_TX;
-    __u32 outcome = XDPHA_DR_TX;
     if (real->ifindex != 0 && real->ifindex != ctx->ingress_ifindex) {
         /* Asked before the rewrite: a frame the kernel gets back must keep its own addresses. */
         verdict = bpf_redirect_map(&xdpha_dr_egress, real->ifindex, XDP_PASS);
         if (verdict != XDP_REDIRECT)
             return dr_pass(XDPHA_DR_PASS_NO_EGRESS);
-        outcome = XDPHA_DR_REDIRECT;
     }
 
     struct ethhdr *eth = data;
@@ -206,10 +206,7 @@ static __always_inline int dr_forward(struct xdp_md *ctx, const struct xdpha_dr_
     __builtin_memcpy(eth->h_dest, real->dmac, ETH_ALEN);
     __builtin_memcpy(eth->h_source, real->smac, ETH_ALEN);
 
-    __u64 bytes = data_end - data;
-    dr_count_stats(&xdpha_dr_service_stats, real->service_id, bytes, new_flow);
-    dr_count_stats(&xdpha_dr_real_stats, index, bytes, new_flow);
-    dr_count_outcome(outcome);
+    dr_count_forwarded(index, data_end - data, new_flow, verdict == XDP_REDIRECT);
     return verdict;
 }
 

@@ -378,16 +378,24 @@ struct xdpha_dr_persist {
 /* xdpha_dr_egress (DEVMAP_HASH, key and value: ifindex): interfaces a real can be reached
  * through other than the ingress one (targets of bpf_redirect_map). */
 
-/* xdpha_dr_service_stats (PERCPU_ARRAY, key: service id) and xdpha_dr_real_stats
- * (PERCPU_ARRAY, key: real index): what was steered. */
+/* xdpha_dr_real_stats (PERCPU_ARRAY, key: real index): what was steered to each real, the one
+ * counter a forwarded frame touches (a per-CPU lookup is a helper call on older kernels, and the
+ * program used to make three per frame). What else is reported is derived from it by the
+ * control plane: a service's totals are the sum over its reals plus xdpha_dr_service_stats
+ * (PERCPU_ARRAY, key: service id), which only the control plane writes: what reals that have
+ * left the service had counted. Likewise the XDPHA_DR_TX and XDPHA_DR_REDIRECT outcomes are the
+ * reals' `packets - redirected` and `redirected` plus what their slots in xdpha_dr_outcomes hold
+ * (left reals' counts, written by the control plane). */
 struct xdpha_dr_stats {
     __u64 packets;      /* frames forwarded */
     __u64 bytes;        /* their length on the wire, Ethernet header included */
     __u64 new_flows;    /* connection-table misses that chose a real */
+    __u64 redirected;   /* of `packets`, those sent out of another interface (bpf_redirect_map) */
 };
 
 /* xdpha_dr_outcomes (PERCPU_ARRAY of __u64): what happened to traffic for a VIP, one counter
- * per outcome. Traffic not for a VIP is not counted here (see xdpha_traffic). */
+ * per outcome. Traffic not for a VIP is not counted here (see xdpha_traffic). The program counts
+ * the passes; the forwarded outcomes come from xdpha_dr_real_stats (see above). */
 enum {
     XDPHA_DR_TX = 0,                /* forwarded back out of the ingress interface (XDP_TX) */
     XDPHA_DR_REDIRECT,              /* forwarded out of another interface (bpf_redirect_map) */
