@@ -46,7 +46,7 @@ let package = Package(
         .target(name: "Balancer"),
 
         // Thin owners of C handles.
-        .target(name: "BPF", dependencies: ["CBPF", "CXDPHA", "XDPObjects"]),
+        .target(name: "BPF", dependencies: ["Balancer", "CBPF", "CXDPHA", "XDPObjects"]),
 
         // Throwaway network-namespace labs for tests and the demo.
         .target(name: "CLinux"),

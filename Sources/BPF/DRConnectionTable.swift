@@ -1,11 +1,10 @@
 // The DR stage's connection table (xdpha_dr_conns) as user space reads it: a flow's digest and
 // set, computed exactly as bpf/include/dr_conns.h does, and the slot that holds the flow.
+import Balancer
 import CBPF
 import CXDPHA
 
 enum DRConnectionTable {
-    private static let multiplier: UInt64 = 0xff51_afd7_ed55_8ccd
-
     /// A slot's contents.
     struct Entry: Equatable {
         var real: UInt32
@@ -25,18 +24,9 @@ enum DRConnectionTable {
         return key
     }
 
-    /// dr_conn_hash(): the key's five 64-bit words in native byte order, as the program loads
-    /// them on the same machine; never 0.
+    /// dr_key_hash(), as Balancer's FlowHash computes it over the whole key.
     static func digest(_ key: xdpha_dr_flow_key) -> UInt64 {
-        var h = UInt64(XDPHA_DR_CONN_SEED)
-        withUnsafeBytes(of: key) { raw in
-            for word in 0..<raw.count / 8 {
-                h = (h ^ raw.loadUnaligned(fromByteOffset: word * 8, as: UInt64.self)) &* multiplier
-                h ^= h >> 32
-            }
-        }
-        h = h &* multiplier
-        return h == 0 ? 1 : h
+        withUnsafeBytes(of: key) { FlowHash.hash(keyBytes: $0) }
     }
 
     static func setNumber(_ digest: UInt64) -> UInt32 {

@@ -182,24 +182,26 @@ final class DRMaps {
             try rings.delete(key: id, missingIsFine: true)
             return
         }
-        var options = bpf_map_create_opts()
-        options.sz = MemoryLayout<bpf_map_create_opts>.size
-        options.map_flags = UInt32(BPF_F_INNER_MAP)
-        let fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "xdpha_dr_ring", 4, 4, UInt32(ring.count + 1), &options)
+        let blockSize = MemoryLayout<xdpha_dr_ring_block>.size
+        let fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "xdpha_dr_ring", 4, UInt32(blockSize),
+                                UInt32(DRRingLayout.blockCount), nil)
         try BPFError.check(fd, "create the ring of DR service \(id)")
         defer { close(fd) }
-        let values = [UInt32(ring.count)] + ring
-        let keys = (0..<UInt32(values.count)).map { $0 }
-        var count = UInt32(values.count)
+        let values = DRRingLayout.blocks(ring)
+        let blocks = values.count / blockSize
+        let keys = (0..<UInt32(blocks)).map { $0 }
+        var count = UInt32(blocks)
         var batch = bpf_map_batch_opts()
         batch.sz = MemoryLayout<bpf_map_batch_opts>.size
         let result = bpf_map_update_batch(fd, keys, values, &count, &batch)
         if result < 0 {
             // Kernels before 5.6 have no batch updates for arrays: one element at a time.
-            for (key, value) in zip(keys, values) {
-                var key = key, value = value
-                try BPFError.check(bpf_map_update_elem(fd, &key, &value, UInt64(BPF_ANY)),
-                                   "fill the ring of DR service \(id)")
+            for key in keys {
+                var key = key
+                let status = values.withUnsafeBytes {
+                    bpf_map_update_elem(fd, &key, $0.baseAddress! + Int(key) * blockSize, UInt64(BPF_ANY))
+                }
+                try BPFError.check(status, "fill the ring of DR service \(id)")
             }
         }
         var key = id

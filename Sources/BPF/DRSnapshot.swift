@@ -118,7 +118,7 @@ struct DRSnapshotMaps {
         return DRSnapshot(services: services, reals: reals, outcomes: outcomes, interfaceFlags: interfaceFlags)
     }
 
-    /// Slot 0 of the service's inner ring (user space reads an inner map's id from the outer map).
+    /// Block 0 of the service's inner ring (user space reads an inner map's id from the outer map).
     private func ringSlots(id: UInt32) throws -> Int {
         var key = id
         var innerID: UInt32 = 0
@@ -127,9 +127,9 @@ struct DRSnapshotMaps {
         guard inner >= 0 else { return 0 }
         defer { close(inner) }
         var zero: UInt32 = 0
-        var count: UInt32 = 0
-        guard bpf_map_lookup_elem(inner, &zero, &count) == 0 else { return 0 }
-        return Int(count)
+        var head = xdpha_dr_ring_block()
+        guard bpf_map_lookup_elem(inner, &zero, &head) == 0 else { return 0 }
+        return DRRingLayout.slots(inHead: head)
     }
 }
 

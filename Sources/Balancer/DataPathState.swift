@@ -54,7 +54,7 @@ public struct DataPathState: Hashable, Sendable {
         let key = ServiceKey(address: flow.destination, port: flow.destinationPort, transport: flow.transport)
         guard let service = service(key), case .hash(let fields) = service.lookup,
               !service.ring.isEmpty else { return nil }
-        let slot = Int(FlowHash.hash(flow, fields: fields) % UInt32(service.ring.count))
+        let slot = FlowHash.position(FlowHash.hash(flow, fields: fields), slots: service.ring.count)
         return real(index: service.ring[slot])
     }
 }

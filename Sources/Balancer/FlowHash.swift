@@ -1,7 +1,9 @@
 // The flow hash of the DR data path, written out exactly as bpf/include/dr_hash.h computes it, so
-// the control plane and the tests can tell which real the program will choose for a flow.
-// MurmurHash3's 32-bit block mixing and finaliser over the ten big-endian words of the BPF flow
-// key (source[4], destination[4], ports, protocol/family), fields not hashed taken as zero.
+// the control plane and the tests can tell which real the program will choose for a flow: a
+// multiply-xorshift over the five 64-bit words of the BPF flow key (struct xdpha_dr_flow_key:
+// source[16], destination[16], ports, protocol, family, pad), loaded as the CPU loads them, with
+// the fields a service does not hash on zeroed. Over the whole key it is also the connection
+// table's digest of the flow.
 
 public struct FlowKey: Hashable, Sendable {
     public let source: IPAddress
@@ -21,52 +23,41 @@ public struct FlowKey: Hashable, Sendable {
 }
 
 public enum FlowHash {
-    /// XDPHA_DR_HASH_SEED.
-    public static let seed: UInt32 = 0x7864_7061
+    /// XDPHA_DR_CONN_SEED.
+    public static let seed: UInt64 = 0x9e37_79b9_7f4a_7c15
+    private static let multiplier: UInt64 = 0xff51_afd7_ed55_8ccd
+    static let keySize = 40
 
-    public static func hash(_ key: FlowKey, fields: FlowFields) -> UInt32 {
-        var h = seed
-        h = mixAddress(h, fields.contains(.sourceAddress) ? key.source.bytes : [])
-        h = mixAddress(h, fields.contains(.destinationAddress) ? key.destination.bytes : [])
-        let sourcePort = fields.contains(.sourcePort) ? UInt32(key.sourcePort) : 0
-        let destinationPort = fields.contains(.destinationPort) ? UInt32(key.destinationPort) : 0
-        h = mix(h, sourcePort << 16 | destinationPort)
-        let proto = fields.contains(.transportProtocol) ? UInt32(key.transport.rawValue) : 0
-        h = mix(h, proto << 24 | UInt32(key.source.family.rawValue) << 16)
-        return finish(h, length: 40)
-    }
-
-    /// The four words of a BPF address field: the address's bytes big-endian, then zeros.
-    private static func mixAddress(_ h: UInt32, _ bytes: [UInt8]) -> UInt32 {
-        var h = h
-        for word in 0..<4 {
-            let offset = word * 4
-            h = mix(h, offset + 4 <= bytes.count
-                ? UInt32(bytes[offset]) << 24 | UInt32(bytes[offset + 1]) << 16
-                    | UInt32(bytes[offset + 2]) << 8 | UInt32(bytes[offset + 3])
-                : 0)
+    /// dr_flow_hash(): the hash a service that hashes on `fields` schedules the flow by.
+    public static func hash(_ key: FlowKey, fields: FlowFields) -> UInt64 {
+        var bytes = [UInt8](repeating: 0, count: keySize)
+        if fields.contains(.sourceAddress) { bytes.replaceSubrange(0..<key.source.bytes.count, with: key.source.bytes) }
+        if fields.contains(.destinationAddress) {
+            bytes.replaceSubrange(16..<16 + key.destination.bytes.count, with: key.destination.bytes)
         }
-        return h
+        if fields.contains(.sourcePort) { bytes[32] = UInt8(key.sourcePort >> 8); bytes[33] = UInt8(key.sourcePort & 0xff) }
+        if fields.contains(.destinationPort) {
+            bytes[34] = UInt8(key.destinationPort >> 8); bytes[35] = UInt8(key.destinationPort & 0xff)
+        }
+        if fields.contains(.transportProtocol) { bytes[36] = key.transport.rawValue }
+        bytes[37] = key.source.family.rawValue
+        return bytes.withUnsafeBytes { hash(keyBytes: $0) }
     }
 
-    private static func rotate(_ x: UInt32, _ r: UInt32) -> UInt32 { (x << r) | (x >> (32 - r)) }
-
-    private static func mix(_ h: UInt32, _ word: UInt32) -> UInt32 {
-        var k = word &* 0xcc9e_2d51
-        k = rotate(k, 15)
-        k = k &* 0x1b87_3593
-        var h = h ^ k
-        h = rotate(h, 13)
-        return h &* 5 &+ 0xe654_6b64
+    /// dr_key_hash() over the 40 bytes of a struct xdpha_dr_flow_key; never 0.
+    public static func hash(keyBytes raw: UnsafeRawBufferPointer) -> UInt64 {
+        precondition(raw.count == keySize, "a flow key is \(keySize) bytes")
+        var h = seed
+        for word in 0..<keySize / 8 {
+            h = (h ^ raw.loadUnaligned(fromByteOffset: word * 8, as: UInt64.self)) &* multiplier
+            h ^= h >> 32
+        }
+        h = h &* multiplier
+        return h == 0 ? 1 : h
     }
 
-    private static func finish(_ h: UInt32, length: UInt32) -> UInt32 {
-        var h = h ^ length
-        h ^= h >> 16
-        h = h &* 0x85eb_ca6b
-        h ^= h >> 13
-        h = h &* 0xc2b2_ae35
-        h ^= h >> 16
-        return h
+    /// dr_ring_position(): the slot of an n-slot ring for `hash`.
+    public static func position(_ hash: UInt64, slots: Int) -> Int {
+        Int(((hash & 0xffff_ffff) &* UInt64(slots)) >> 32)
     }
 }

@@ -8,7 +8,7 @@ import Testing
 
 @Suite struct DRContractTests {
     @Test func balancerAndDataPathAgreeOnConstants() {
-        #expect(FlowHash.seed == XDPHA_DR_HASH_SEED)
+        #expect(FlowHash.seed == XDPHA_DR_CONN_SEED)
         let limits = DataPathLimits()
         #expect(limits.maxServices == Int(XDPHA_DR_MAX_SERVICES))
         #expect(limits.maxReals == Int(XDPHA_DR_MAX_REALS))
@@ -21,6 +21,18 @@ import Testing
         #expect(FlowFields.transportProtocol.rawValue == UInt8(XDPHA_DR_HASH_PROTO))
         #expect(IPAddress.Family.ipv4.rawValue == UInt8(XDPHA_DR_FAMILY_IPV4))
         #expect(IPAddress.Family.ipv6.rawValue == UInt8(XDPHA_DR_FAMILY_IPV6))
+    }
+
+    /// A service that hashes the whole flow schedules by the connection table's digest (the
+    /// program hashes a new flow once).
+    @Test func aWholeFlowHashIsTheConnectionDigest() throws {
+        let flow = FlowKey(source: IPAddress("192.0.2.50")!, destination: IPAddress(drVIP)!, sourcePort: 40000,
+                           destinationPort: 80, transport: .udp)
+        let key = try DRConnectionTable.key(source: flow.source.bytes, destination: flow.destination.bytes,
+                                            sourcePort: 40000, destinationPort: 80, ipProtocol: 17)
+        #expect(FlowFields.fiveTuple.rawValue == UInt8(XDPHA_DR_HASH_ALL))
+        #expect(FlowHash.hash(flow, fields: .fiveTuple) == DRConnectionTable.digest(key))
+        #expect(FlowHash.hash(flow, fields: [.sourceAddress]) != DRConnectionTable.digest(key))
     }
 
     /// Keys are hashed as bytes: a struct with hidden padding would make equal keys differ.

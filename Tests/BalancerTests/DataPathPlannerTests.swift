@@ -119,7 +119,7 @@ import Testing
             let flow = FlowKey(source: address("192.0.2.50"), destination: webService.address, sourcePort: port,
                                destinationPort: 80, transport: .tcp)
             let real = try #require(state.predictedReal(for: flow))
-            let slot = Int(FlowHash.hash(flow, fields: .fiveTuple) % 65537)
+            let slot = FlowHash.position(FlowHash.hash(flow, fields: .fiveTuple), slots: 65537)
             #expect(real.index == state.services[0].ring[slot])
             chosen.insert(real.index)
         }

@@ -37,12 +37,9 @@
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 #include "xdpha_maps.h"
+#include "dr_hash.h"
 
-#define DR_CONN_MULTIPLIER 0xff51afd7ed558ccdull
-#define DR_KEY_WORDS (sizeof(struct xdpha_dr_flow_key) / sizeof(__u64))
 #define DR_CONN_NONE (-1)
-
-_Static_assert(sizeof(struct xdpha_dr_flow_key) == 40, "flow key: five 64-bit words");
 _Static_assert(sizeof(struct xdpha_dr_conn_set) == 64, "connection set: one cache line");
 _Static_assert(XDPHA_DR_MAX_REALS <= 0x10000, "a real index fits a slot's 16 bits");
 _Static_assert((XDPHA_DR_CONN_WAYS & (XDPHA_DR_CONN_WAYS - 1)) == 0, "ways: a power of two");
@@ -57,22 +54,6 @@ struct {
 
 /* Stops the compiler from moving stores across it (x86 keeps their order for other CPUs). */
 #define dr_conn_barrier() __asm__ __volatile__("" ::: "memory")
-
-/* The flow's digest: a multiply-xorshift over the key's five 64-bit words (native byte order,
- * as Swift reads them on the same machine). Never 0, which marks a free slot. Placement only:
- * the scheduler has its own hash (dr_hash.h). */
-static __always_inline __u64 dr_conn_hash(const struct xdpha_dr_flow_key *key)
-{
-    const __u64 *word = (const __u64 *)key;
-    __u64 h = XDPHA_DR_CONN_SEED;
-#pragma unroll
-    for (int i = 0; i < DR_KEY_WORDS; i++) {
-        h = (h ^ word[i]) * DR_CONN_MULTIPLIER;
-        h ^= h >> 32;
-    }
-    h *= DR_CONN_MULTIPLIER;
-    return h ? h : 1;
-}
 
 static __always_inline struct xdpha_dr_conn_set *dr_conn_set(__u64 digest)
 {

@@ -1,68 +1,65 @@
 /*
- * dr_hash.h: the flow hash of the DR stage (XDPHA_DR_SCHED_HASH services).
+ * dr_hash.h: the DR stage's one hash of a flow, struct xdpha_dr_flow_key. It places a flow in the
+ * connection table (dr_conns.h: the digest) and, for XDPHA_DR_SCHED_HASH services, picks its ring
+ * slot (over the key with the fields the service does not hash on zeroed; the family byte always
+ * counts). A service that hashes the whole flow (mh's default) reuses the digest, so a new flow
+ * is hashed once.
  *
  * Two directors with the same configuration must send a flow to the same real, and the Swift
- * tests must predict the choice, so the hash is fixed and written out in full on both sides
- * (Sources/Balancer/FlowHash.swift): MurmurHash3's 32-bit block mixing and finaliser, seeded
- * with XDPHA_DR_HASH_SEED, over the ten 32-bit words of a struct xdpha_dr_flow_key read in
- * network (big-endian) byte order. Fields the service does not hash on are taken as zero; the
- * family byte always counts.
+ * tests must predict the choice, so Swift computes the same (Sources/Balancer/FlowHash.swift): a
+ * multiply-xorshift over the key's five 64-bit words as the CPU loads them. The key's bytes are
+ * fixed (addresses and ports in network order), so directors of one byte order agree (every
+ * x86-64 and arm64 one); a big-endian director would pick other slots.
+ *
+ * Not keyed by a secret: dr_conns.h says what someone who knows the hash can do.
  */
 #ifndef XDPHA_DR_HASH_H
 #define XDPHA_DR_HASH_H
 
 #include <linux/types.h>
-#include <bpf/bpf_endian.h>
 #include "xdpha_maps.h"
 
-#define DR_HASH_WORDS 10
+#define DR_HASH_MULTIPLIER 0xff51afd7ed558ccdull
+#define DR_KEY_WORDS (sizeof(struct xdpha_dr_flow_key) / sizeof(__u64))
 
-static __always_inline __u32 dr_rotl32(__u32 x, int r)
+_Static_assert(sizeof(struct xdpha_dr_flow_key) == 40, "flow key: five 64-bit words");
+
+/* The key's hash. Never 0, which marks a free connection slot. */
+static __always_inline __u64 dr_key_hash(const struct xdpha_dr_flow_key *key)
 {
-    return (x << r) | (x >> (32 - r));
-}
-
-static __always_inline __u32 dr_hash_mix(__u32 h, __u32 word)
-{
-    word *= 0xcc9e2d51u;
-    word = dr_rotl32(word, 15);
-    word *= 0x1b873593u;
-    h ^= word;
-    h = dr_rotl32(h, 13);
-    return h * 5 + 0xe6546b64u;
-}
-
-static __always_inline __u32 dr_hash_finish(__u32 h)
-{
-    h ^= DR_HASH_WORDS * 4;
-    h ^= h >> 16;
-    h *= 0x85ebca6bu;
-    h ^= h >> 13;
-    h *= 0xc2b2ae35u;
-    h ^= h >> 16;
-    return h;
-}
-
-static __always_inline __u32 dr_flow_hash(const struct xdpha_dr_flow_key *key, __u8 fields)
-{
-    __u32 h = XDPHA_DR_HASH_SEED;
-    __u32 src_mask = (fields & XDPHA_DR_HASH_SRC_ADDR) ? 0xFFFFFFFFu : 0;
-    __u32 dst_mask = (fields & XDPHA_DR_HASH_DST_ADDR) ? 0xFFFFFFFFu : 0;
-
+    const __u64 *word = (const __u64 *)key;
+    __u64 h = XDPHA_DR_CONN_SEED;
 #pragma unroll
-    for (int i = 0; i < 4; i++)
-        h = dr_hash_mix(h, bpf_ntohl(key->src[i]) & src_mask);
-#pragma unroll
-    for (int i = 0; i < 4; i++)
-        h = dr_hash_mix(h, bpf_ntohl(key->dst[i]) & dst_mask);
+    for (int i = 0; i < DR_KEY_WORDS; i++) {
+        h = (h ^ word[i]) * DR_HASH_MULTIPLIER;
+        h ^= h >> 32;
+    }
+    h *= DR_HASH_MULTIPLIER;
+    return h ? h : 1;
+}
 
-    __u32 sport = (fields & XDPHA_DR_HASH_SRC_PORT) ? bpf_ntohs(key->sport) : 0;
-    __u32 dport = (fields & XDPHA_DR_HASH_DST_PORT) ? bpf_ntohs(key->dport) : 0;
-    h = dr_hash_mix(h, (sport << 16) | dport);
+/* The hash a service with these hash fields schedules `key` by; `digest` is dr_key_hash(key). */
+static __always_inline __u64 dr_flow_hash(const struct xdpha_dr_flow_key *key, __u8 fields, __u64 digest)
+{
+    if (fields == XDPHA_DR_HASH_ALL)
+        return digest;
+    struct xdpha_dr_flow_key masked __attribute__((aligned(8))) = {
+        .sport = (fields & XDPHA_DR_HASH_SRC_PORT) ? key->sport : 0,
+        .dport = (fields & XDPHA_DR_HASH_DST_PORT) ? key->dport : 0,
+        .proto = (fields & XDPHA_DR_HASH_PROTO) ? key->proto : 0,
+        .family = key->family,
+    };
+    if (fields & XDPHA_DR_HASH_SRC_ADDR)
+        __builtin_memcpy(masked.src, key->src, sizeof(masked.src));
+    if (fields & XDPHA_DR_HASH_DST_ADDR)
+        __builtin_memcpy(masked.dst, key->dst, sizeof(masked.dst));
+    return dr_key_hash(&masked);
+}
 
-    __u32 proto = (fields & XDPHA_DR_HASH_PROTO) ? key->proto : 0;
-    h = dr_hash_mix(h, (proto << 24) | ((__u32)key->family << 16));
-    return dr_hash_finish(h);
+/* The slot of an n-slot ring for `hash`: its low 32 bits scaled to n (a multiply, not a divide). */
+static __always_inline __u32 dr_ring_position(__u64 hash, __u32 slots)
+{
+    return (__u32)(((hash & 0xffffffffull) * slots) >> 32);
 }
 
 #endif /* XDPHA_DR_HASH_H */

@@ -30,13 +30,14 @@ struct {
     __type(value, struct xdpha_dr_real);
 } xdpha_dr_reals SEC(".maps");
 
-/* The inner-map template; BPF_F_INNER_MAP lets each service's ring have its own size. */
+/* The inner-map template: every ring has this size (xdpha_maps.h says why). By sizes, not BTF
+ * types: clang emits the block's type only as a forward declaration here, and libbpf cannot size
+ * that. */
 struct dr_ring {
     __uint(type, BPF_MAP_TYPE_ARRAY);
-    __uint(max_entries, XDPHA_DR_RING_SLOTS + 1);
-    __uint(map_flags, BPF_F_INNER_MAP);
-    __type(key, __u32);
-    __type(value, __u32);
+    __uint(max_entries, XDPHA_DR_RING_BLOCKS);
+    __uint(key_size, sizeof(__u32));
+    __uint(value_size, sizeof(struct xdpha_dr_ring_block));
 };
 
 struct {

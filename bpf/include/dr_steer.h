@@ -109,18 +109,19 @@ static __always_inline int dr_real_is(const struct xdpha_dr_real *real, __u32 se
 }
 
 /* The real the service's ring gives this flow, or XDPHA_DR_NO_REAL. */
+/* The real the service's ring gives this flow (`digest`: its dr_key_hash), or XDPHA_DR_NO_REAL. */
 static __always_inline __u32 dr_ring_pick(const struct xdpha_dr_service *svc,
-                                          const struct xdpha_dr_flow_key *flow)
+                                          const struct xdpha_dr_flow_key *flow, __u64 digest)
 {
     __u32 id = svc->id;
     void *ring = bpf_map_lookup_elem(&xdpha_dr_rings, &id);
     if (!ring)
         return XDPHA_DR_NO_REAL;
     __u32 zero = 0;
-    __u32 *size = bpf_map_lookup_elem(ring, &zero);
-    if (!size)
+    struct xdpha_dr_ring_block *head = bpf_map_lookup_elem(ring, &zero);
+    if (!head)
         return XDPHA_DR_NO_REAL;
-    __u32 slots = *size;
+    __u32 slots = head->lane[0] | (__u32)head->lane[1] << 16;
     if (slots == 0 || slots > XDPHA_DR_RING_SLOTS)
         return XDPHA_DR_NO_REAL;
 
@@ -132,11 +133,11 @@ static __always_inline __u32 dr_ring_pick(const struct xdpha_dr_service *svc,
         position = *cursor % slots;
         *cursor = position + 1;
     } else {
-        position = dr_flow_hash(flow, svc->hash_fields) % slots;
+        position = dr_ring_position(dr_flow_hash(flow, svc->hash_fields, digest), slots);
     }
-    __u32 slot = position + 1;
-    __u32 *real = bpf_map_lookup_elem(ring, &slot);
-    return real ? *real : XDPHA_DR_NO_REAL;
+    __u32 block = 1 + position / XDPHA_DR_RING_LANES;
+    struct xdpha_dr_ring_block *lanes = bpf_map_lookup_elem(ring, &block);
+    return lanes ? lanes->lane[position % XDPHA_DR_RING_LANES] : XDPHA_DR_NO_REAL;
 }
 
 /*
@@ -144,7 +145,7 @@ static __always_inline __u32 dr_ring_pick(const struct xdpha_dr_service *svc,
  * is fresh and its real still takes new flows, else the ring. Returns the real's index.
  */
 static __always_inline __u32 dr_schedule(const struct xdpha_dr_service *svc,
-                                         const struct xdpha_dr_flow_key *flow)
+                                         const struct xdpha_dr_flow_key *flow, __u64 digest)
 {
     __u64 timeout = (__u64)svc->persistence_timeout * DR_NSEC_PER_SEC;
     struct xdpha_dr_persist_key client = {};
@@ -165,7 +166,7 @@ static __always_inline __u32 dr_schedule(const struct xdpha_dr_service *svc,
         }
     }
 
-    __u32 index = dr_ring_pick(svc, flow);
+    __u32 index = dr_ring_pick(svc, flow, digest);
     if (timeout && index != XDPHA_DR_NO_REAL) {
         struct xdpha_dr_real *real = dr_real(index);
         if (real) {
@@ -251,7 +252,7 @@ static __always_inline int dr_stage(struct xdp_md *ctx, struct packet *p)
 {
     void *data = (void *)(long)ctx->data;
     void *data_end = (void *)(long)ctx->data_end;
-    /* Read as five 64-bit words by dr_conn_hash(). */
+    /* Read as five 64-bit words by dr_key_hash(). */
     struct xdpha_dr_flow_key flow __attribute__((aligned(8))) = {};
 
     if (dr_read_addresses(data, data_end, p, &flow) < 0)
@@ -266,7 +267,7 @@ static __always_inline int dr_stage(struct xdp_md *ctx, struct packet *p)
     __u64 digest = 0;
     int verdict;
     if (ports_read) {
-        digest = dr_conn_hash(&flow);
+        digest = dr_key_hash(&flow);
         set = dr_conn_set(digest);
         if (set && !opening) {
             verdict = dr_follow_known(ctx, set, digest, &way);
@@ -307,7 +308,7 @@ static __always_inline int dr_stage(struct xdp_md *ctx, struct packet *p)
     int ring_first = opening && svc->scheduler == XDPHA_DR_SCHED_HASH && svc->persistence_timeout == 0;
     __u32 index = XDPHA_DR_NO_REAL;
     if (ring_first)
-        index = dr_ring_pick(svc, &flow);
+        index = dr_ring_pick(svc, &flow, digest);
     if (opening && set) {
         verdict = dr_follow_known(ctx, set, digest, &way);
         if (verdict != STAGE_CONTINUE)
@@ -316,7 +317,7 @@ static __always_inline int dr_stage(struct xdp_md *ctx, struct packet *p)
 
     /* Not in the table, or its real left: a real for a new flow. */
     if (!ring_first)
-        index = dr_schedule(svc, &flow);
+        index = dr_schedule(svc, &flow, digest);
     struct xdpha_dr_real *real = dr_real(index);
     if (!real || !(real->flags & XDPHA_DR_REAL_IN_USE) || real->service_id != svc->id)
         return dr_pass(XDPHA_DR_PASS_NO_REAL);

@@ -239,7 +239,6 @@ struct xdpha_vrrp_event {
 #define XDPHA_DR_RING_SLOTS    65537      /* most lookup slots of one ring (Maglev M <= this) */
 #define XDPHA_DR_MAX_PERSIST   (1 << 16)  /* persistence table (LRU) entries */
 #define XDPHA_DR_NO_REAL       0xFFFFFFFFu
-#define XDPHA_DR_HASH_SEED     0x78647061u /* seed of the flow hash; Swift uses the same */
 
 /* Address family tag in keys; the values are the IP version numbers. */
 enum {
@@ -260,6 +259,7 @@ enum {
     XDPHA_DR_HASH_DST_ADDR  = 1 << 2,
     XDPHA_DR_HASH_DST_PORT  = 1 << 3,
     XDPHA_DR_HASH_PROTO     = 1 << 4,
+    XDPHA_DR_HASH_ALL       = (1 << 5) - 1,   /* the whole flow: its hash is the connection digest */
 };
 
 /* xdpha_dr_vips (HASH): every address that has at least one service. Lets the stage leave all
@@ -323,8 +323,19 @@ struct xdpha_dr_real {
     __u16  weight;         /* the configured weight, for status only (the data path reads ACTIVE) */
 };
 
-/* xdpha_dr_rings (ARRAY_OF_MAPS, key: service id): inner ARRAY of __u32, XDPHA_DR_RING_SLOTS + 1
- * entries at most. [0] = number of slots n, [1 ..= n] = real indices. */
+/* xdpha_dr_rings (ARRAY_OF_MAPS, key: service id): per service an inner ARRAY of
+ * XDPHA_DR_RING_BLOCKS blocks, every ring the same size whatever its number of slots n (so the
+ * verifier inlines the lookups, which it may not for inner maps of differing sizes). Block 0
+ * holds n in its first two lanes; slot s (0 ..< n) is lane s % XDPHA_DR_RING_LANES of block 1 + s / XDPHA_DR_RING_LANES
+ * and holds a real index. Packed as 16-bit lanes, a 65537-slot ring is 128 KiB: the slot a new
+ * flow reads is in cache (and its page in the TLB) far more often than with one 8-byte array
+ * element per slot (512 KiB). */
+#define XDPHA_DR_RING_LANES    32
+#define XDPHA_DR_RING_BLOCKS   (1 + (XDPHA_DR_RING_SLOTS + XDPHA_DR_RING_LANES - 1) / XDPHA_DR_RING_LANES)
+
+struct xdpha_dr_ring_block {
+    __u16 lane[XDPHA_DR_RING_LANES];    /* block 0: n = lane[0] | lane[1] << 16; then real indices */
+};
 
 /* xdpha_dr_cursors (PERCPU_ARRAY, key: service id): __u32 position of XDPHA_DR_SCHED_WALK. */
 
@@ -332,15 +343,15 @@ struct xdpha_dr_real {
  * Set-associative, in an ARRAY map: key = set number, value = one struct xdpha_dr_conn_set, a
  * 64-byte cache line of XDPHA_DR_CONN_WAYS slots (BPF_F_MMAPABLE makes the values start
  * page-aligned, so a set never straddles two lines). A flow lives in one set, in any of its
- * slots, known by a 64-bit digest of its struct xdpha_dr_flow_key: dr_conn_hash() in
- * dr_conns.h, which Swift computes the same way (DRConnectionTable.swift); the set number is the
+ * slots, known by a 64-bit digest of its struct xdpha_dr_flow_key: dr_key_hash() in
+ * dr_hash.h, which Swift computes the same way (FlowHash.swift); the set number is the
  * digest's top bits. A new flow takes a free slot of its set, else the one seen least recently.
  * Entries leave only when their slot is taken (no FIN/RST tracking). */
 #define XDPHA_DR_CONN_WAYS     4
 #define XDPHA_DR_CONN_SET_BITS 16
 #define XDPHA_DR_CONN_SETS     (1u << XDPHA_DR_CONN_SET_BITS)
 #define XDPHA_DR_MAX_FLOWS     (XDPHA_DR_CONN_SETS * XDPHA_DR_CONN_WAYS)
-#define XDPHA_DR_CONN_SEED     0x9e3779b97f4a7c15ull /* start of the digest; Swift uses the same */
+#define XDPHA_DR_CONN_SEED     0x9e3779b97f4a7c15ull /* start of the digest and of the flow hash */
 #define XDPHA_DR_CONN_SEEN_SHIFT 8   /* seen = jiffies >> this: about 0.25 s (HZ 1000) to 1 s (HZ 250) */
 
 /* What the digest is computed over (never stored). */
