@@ -106,8 +106,8 @@ struct PacketCostBenchmark {
                 row("floor: MAC swap + XDP_TX (all rows' floor calls)", floor, floor: floor, target: "-"),
                 row("entry, DR on, frame not for a VIP (XDP_PASS)", nonVIP, target: "-"),
                 row("entry, DR: established flow (XDP_TX)", established, target: "floor + 60 ns"),
-                row("entry, DR: new flow (TCP SYN), Maglev 100 reals (XDP_TX)", newFlow, target: "floor + 160 ns"),
-                row("entry, DR: unknown flow mid-stream (TCP ACK), Maglev 100 reals (XDP_TX)", unknownFlow, target: "-")])
+                row("entry, DR: new flow (TCP SYN), mh over 100 reals (XDP_TX)", newFlow, target: "floor + 160 ns"),
+                row("entry, DR: unknown flow mid-stream (TCP ACK), mh over 100 reals (XDP_TX)", unknownFlow, target: "-")])
         }
     }
 
@@ -160,7 +160,7 @@ struct PacketCostBenchmark {
             try await program.setDRSteering(true, ifindex: 1)   // test runs arrive on loopback, ifindex 1
             let reals = (1...100).map { RealServer(address: IPAddress("198.51.100.\($0)")!, port: 80, weight: UInt32(1 + $0 % 4)) }
             let service = Service(key: ServiceKey(address: IPAddress(PacketCostBenchmark.vip)!, port: 80, transport: .tcp),
-                                  scheduler: .maglev, hashFields: .fiveTuple, reals: reals)
+                                  scheduler: .maglev, hashFields: nil, reals: reals)   // mh's default: the client address
             var planner = DataPathPlanner(limits: DataPathLimits(maxServices: DRDataPath.maxServices,
                                                                  maxReals: DRDataPath.maxReals, ringSlots: DRDataPath.ringSlots))
             let state = try planner.plan([service])
