@@ -44,6 +44,26 @@ import Testing
         #expect(config.global.smtpConnectTimeout == 30)
     }
 
+    /// keepalived derives an unset priority from the state and an unset state from the priority.
+    @Test func priorityAndStateDefaultFromEachOther() throws {
+        func instance(_ lines: String) throws -> VRRPInstance {
+            let result = load("vrrp_instance V {\n interface eth0\n virtual_router_id 9\n\(lines) virtual_ipaddress { 192.0.2.9 }\n}\n")
+            #expect(!result.hasErrors, "\(result.rendered())")
+            return try #require(result.config.vrrpInstances.first)
+        }
+        let master = try instance(" state MASTER\n")
+        #expect(master.priority == 255 && master.state == .master, "state MASTER alone is the address owner")
+        let owner = try instance(" priority 255\n")
+        #expect(owner.state == .master, "priority 255 alone starts as MASTER")
+        let written = try instance(" state MASTER\n priority 150\n")
+        #expect(written.priority == 150 && written.state == .master)
+        let backup = try instance(" state BACKUP\n")
+        #expect(backup.priority == 100 && backup.state == .backup)
+        #expect(headers("vrrp_instance V {\n state MASTER\n interface eth0\n virtual_router_id 9\n virtual_ipaddress { 192.0.2.9 }\n}\n")
+                == ["test.conf:2:8: note: 'state MASTER' without a 'priority' gives priority 255, as in keepalived: 'V' is the"
+                    + " address owner, becomes MASTER at once and trackers cannot lower its priority"])
+    }
+
     @Test func globalDefaultsReachInstances() throws {
         let config = Corpus.load("valid/global-all.conf").config
         let instance = try #require(config.vrrpInstances.first)

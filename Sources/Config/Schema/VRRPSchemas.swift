@@ -96,7 +96,7 @@ enum VRRPInstanceSchema {
         .choice("state", \.state, ["MASTER": .master, "BACKUP": .backup]),
         .string("interface", \.interface),
         .integer("virtual_router_id", \.virtualRouterID, 1...255),
-        .integer("priority", \.priority, 1...255),
+        .integer("priority", \.priority, 1...255, rangeNote: "255 only for the address owner"),
         // The version-specific range (whole 1...255 s for v2, 0.01...40.95 s for v3) is checked
         // once the version is known.
         .decimal("advert_int", \.advertInterval, 0.01...255),
