@@ -97,9 +97,17 @@ enum VRRPInstanceSchema {
         .string("interface", \.interface),
         .integer("virtual_router_id", \.virtualRouterID, 1...255),
         .integer("priority", \.priority, 1...255, rangeNote: "255 only for the address owner"),
-        // The version-specific range (whole 1...255 s for v2, 0.01...40.95 s for v3) is checked
-        // once the version is known.
-        .decimal("advert_int", \.advertInterval, 0.01...255),
+        // Any number here: the range depends on the version (whole 1...255 s for v2, 0.01...40.95 s
+        // for v3), known once the instance is resolved, so VRRPChecks reports it with that range.
+        .custom("advert_int") { model, statement, context in
+            guard context.expectArguments(statement, 1...1) else { return }
+            let token = statement.arguments[0]
+            guard let value = BuildContext.parseDecimal(token.text) else {
+                context.log.error("'advert_int' needs a number of seconds; got '\(token.text)'", at: token.location)
+                return
+            }
+            model.advertInterval = value
+        },
         .integer("version", \.version, 2...3),
         .flag("nopreempt", \.preempt, value: false, optionalBool: false),
         .flag("preempt", \.preempt, value: true, optionalBool: false),

@@ -38,9 +38,10 @@ enum VRRPChecks {
         }
         if instance.version == 2, written["advert_int"] != nil {
             let interval = instance.advertInterval
-            if interval != interval.rounded() || interval < 1 {
-                log.error("VRRPv2 'advert_int' must be whole seconds from 1 to 255; got \(BuildContext.format(interval))"
-                          + " (use 'version 3' for shorter or fractional intervals)", at: instance.source["advert_int"])
+            if interval != interval.rounded() || interval < 1 || interval > 255 {
+                let hint = interval > 255 ? "" : " (use 'version 3' for shorter or fractional intervals)"
+                log.error("VRRPv2 'advert_int' must be whole seconds from 1 to 255; got \(BuildContext.format(interval))" + hint,
+                          at: instance.source["advert_int"])
             }
         }
         if instance.version == 3 {
