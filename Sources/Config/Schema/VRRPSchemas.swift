@@ -83,6 +83,10 @@ enum AuthenticationSchema {
         .custom("auth_pass") { model, statement, context in
             guard context.expectArguments(statement, 1...1, what: "a password") else { return }
             let password = statement.arguments[0].text
+            if password.isEmpty {
+                context.log.error("'auth_pass' needs a password of 1 to 8 characters", at: statement.arguments[0].location)
+                return
+            }
             if password.utf8.count > 8 {
                 context.log.warning("only the first 8 characters of 'auth_pass' are used", at: statement.arguments[0].location)
             }

@@ -54,6 +54,15 @@ enum VRRPChecks {
                             at: instance.source["advert_int"])
             }
         }
+        if let authentication = instance.authentication {
+            if instance.version == 3 {
+                log.warning("'authentication' is ignored: VRRPv3 adverts carry no authentication (keepalived ignores it too)",
+                            at: instance.source["authentication"])
+            } else if authentication.type == .ah {
+                log.error("'auth_type AH' (IP Authentication Header) is not supported: RFC 3768 removed it from VRRP;"
+                          + " use 'auth_type PASS' or no authentication", at: authentication.source["auth_type"])
+            }
+        }
         checkFamilies(instance, log: &log)
         checkAddressOwner(instance, log: &log)
         if instance.state == .master && !instance.preempt && instance.priority != 255 {
