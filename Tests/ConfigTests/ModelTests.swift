@@ -64,6 +64,22 @@ import Testing
                     + " address owner, becomes MASTER at once and trackers cannot lower its priority"])
     }
 
+    /// The count byte of an advert: 255 addresses at most, and the rest must be excluded.
+    @Test func anAdvertCarriesAtMost255Addresses() {
+        func text(_ count: Int, excluded: Int = 0) -> String {
+            let vips = (0..<count).map { " 198.51.\(100 + $0 / 250).\($0 % 250 + 1)\n" }.joined()
+            let rest = (0..<excluded).map { " 203.0.113.\($0 % 250 + 1)\n" }.joined()
+            return "vrrp_instance V {\n interface eth0\n virtual_router_id 9\n virtual_ipaddress {\n\(vips) }\n"
+                + " virtual_ipaddress_excluded {\n\(rest) }\n}\n"
+        }
+        #expect(!load(text(255, excluded: 10)).hasErrors)
+        #expect(headers(text(256)) == ["test.conf:260:2: error: vrrp_instance 'V' has 256 virtual_ipaddress entries; an advert carries"
+                                       + " at most 255 (put the others in virtual_ipaddress_excluded)"])
+        #expect(headers("vrrp_instance V {\n interface eth0\n virtual_router_id 9\n use_vmac vrrp.9 02:00:5e:00:01:9\n"
+                        + " virtual_ipaddress { 192.0.2.9 }\n}\n")
+                == ["test.conf:4:18: error: 'use_vmac' needs a MAC address of six hexadecimal bytes such as 00:00:5e:00:01:33; got '02:00:5e:00:01:9'"])
+    }
+
     @Test func globalDefaultsReachInstances() throws {
         let config = Corpus.load("valid/global-all.conf").config
         let instance = try #require(config.vrrpInstances.first)

@@ -150,7 +150,23 @@ enum VRRPInstanceSchema {
             guard context.expectArguments(statement, 0...2) else { return }
             var vmac = VirtualMAC()
             for token in statement.arguments {
-                if token.text.split(separator: ":").count >= 5 { vmac.macAddress = token.text } else { vmac.interfaceName = token.text }
+                if token.text.split(separator: ":").count >= 5 {
+                    // Six two-digit hexadecimal bytes, as the link is created with.
+                    let parts = token.text.split(separator: ":", omittingEmptySubsequences: false)
+                    guard parts.count == 6, parts.allSatisfy({ $0.utf8.count == 2 && UInt8($0, radix: 16) != nil }) else {
+                        context.log.error("'use_vmac' needs a MAC address of six hexadecimal bytes such as 00:00:5e:00:01:33;"
+                                          + " got '\(token.text)'", at: token.location)
+                        return
+                    }
+                    vmac.macAddress = token.text
+                } else {
+                    guard token.text.utf8.count <= 15 else {
+                        context.log.error("'use_vmac' interface name '\(token.text)' is longer than the kernel's 15 bytes",
+                                          at: token.location)
+                        return
+                    }
+                    vmac.interfaceName = token.text
+                }
             }
             model.useVMAC = vmac
         },

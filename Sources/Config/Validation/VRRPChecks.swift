@@ -63,6 +63,10 @@ enum VRRPChecks {
                           + " use 'auth_type PASS' or no authentication", at: authentication.source["auth_type"])
             }
         }
+        if instance.virtualAddresses.count > 255, let first = instance.virtualAddresses.dropFirst(255).first {
+            log.error("vrrp_instance '\(name)' has \(instance.virtualAddresses.count) virtual_ipaddress entries; an advert carries"
+                      + " at most 255 (put the others in virtual_ipaddress_excluded)", at: first.source.declaration)
+        }
         checkFamilies(instance, log: &log)
         checkAddressOwner(instance, log: &log)
         if instance.state == .master && !instance.preempt && instance.priority != 255 {
