@@ -107,11 +107,13 @@ enum VRRPChecks {
             }
         }
         // Strict mode (vrrp_strict / strict_mode) follows RFC 5798: only the owner starts as MASTER.
-        if instance.strictMode, written["state"] != nil, (instance.state == .master) != (instance.priority == 255) {
-            let message = instance.state == .master
-                ? "strict mode lets only the address owner (priority 255) start in 'state MASTER'; '\(name)' has priority \(instance.priority)"
-                : "strict mode needs 'state MASTER' for the address owner: '\(name)' has priority 255"
-            log.error(message, at: instance.source["state"])
+        // keepalived corrects the state and runs, so this is a warning; xdpha's state machine starts
+        // by priority anyway (the owner as MASTER, every other router as BACKUP).
+        if instance.strictMode, let state = written["state"], (instance.state == .master) != (instance.priority == 255) {
+            let message = instance.priority == 255
+                ? "strict mode starts the address owner (priority 255) in MASTER, whatever 'state' says"
+                : "strict mode starts '\(name)' in BACKUP: only the address owner (priority 255) starts in MASTER; '\(name)' has priority \(instance.priority)"
+            log.warning(message, at: state)
         }
     }
 
