@@ -120,6 +120,7 @@ public struct ConfigLoader: Sendable {
         TopLevelSchema.schema.apply(statements, to: &config, context: &context)
         ConfigResolver.resolve(&config)
         ConfigValidator.validate(config, log: &context.log)
+        NotActedOnChecks.check(config, context: &context)
         if let interfaceExists = options.interfaceExists {
             HostChecks.checkInterfaces(config, exists: interfaceExists, log: &context.log)
         }

@@ -133,11 +133,12 @@ enum RouterPlanner {
         }
 
         var authentication = V2Authentication.none
-        if let auth = instance.authentication {
+        // VRRPv3 has no authentication: keepalived ignores the block there, and so does xdpha.
+        if let auth = instance.authentication, instance.version == 2 {
             guard auth.type == .pass else {
                 throw PlanError(description: "\(instance.name): auth_type AH is not supported (RFC 3768 removed it)")
             }
-            guard let password = VRRPPassword(auth.password) else {
+            guard let password = VRRPPassword(truncating: auth.password) else {
                 throw PlanError(description: "\(instance.name): auth_pass is not a valid password")
             }
             authentication = .simplePassword(password)

@@ -57,6 +57,14 @@ public struct VRRPPassword: Hashable, Sendable, CustomStringConvertible {
         field = bytes + Array(repeating: 0, count: VRRPWire.v2AuthenticationDataLength - bytes.count)
     }
 
+    /// keepalived's `auth_pass`: the first eight UTF-8 bytes of a longer text are the password
+    /// (keepalived truncates the same way); nil when the text is empty.
+    public init?(truncating text: String) {
+        let bytes = Array(text.utf8.prefix(VRRPWire.v2AuthenticationDataLength))
+        guard !bytes.isEmpty else { return nil }
+        field = bytes + Array(repeating: 0, count: VRRPWire.v2AuthenticationDataLength - bytes.count)
+    }
+
     /// The field exactly as received; nil unless it has eight bytes.
     public init?(field: some Collection<UInt8>) {
         guard field.count == VRRPWire.v2AuthenticationDataLength else { return nil }

@@ -1,6 +1,7 @@
-// Loading never crashes, hangs or reports nonsense, whatever the input: seeded random bytes and
-// mutations of small pieces of the valid corpus, loaded in memory (includes resolve against an
-// in-memory file system that holds a file including itself). Over a million inputs in all.
+// Loading never crashes, hangs or reports nonsense, whatever the input: seeded random bytes,
+// mutations of small pieces of the valid corpus and mutations of whole valid corpus files, loaded
+// in memory (includes resolve against an in-memory file system that holds a file including
+// itself). Over a million inputs in all.
 import Foundation
 import Testing
 @testable import Config
@@ -26,6 +27,12 @@ import Testing
         return pieces
     }()
 
+    /// Whole valid configurations, mutated for one input in 32: a real file with a few typos,
+    /// at the cost of loading a whole file (pieces keep the rest of the run fast).
+    static let wholeFiles: [[UInt8]] = (Corpus.names(in: "valid") + Corpus.names(in: "includes")).map {
+        Array(Corpus.files[$0]!.utf8)
+    }
+
     static let fileSystem = InMemoryFileSystem([
         "self.conf": "include self.conf\n",
         "conf.d/a.conf": "global_defs {\n router_id a\n}\n",
@@ -42,6 +49,7 @@ import Testing
 
     struct Outcome {
         var inputs = 0
+        var wholeFileInputs = 0
         var loadsWithErrors = 0
         var cleanLoads = 0
     }
@@ -54,6 +62,9 @@ import Testing
             let input: [UInt8]
             if round % 4 == 0 {
                 input = randomBytes(&random)
+            } else if round % 32 == 1 {
+                input = mutate(wholeFiles[Int(random.next() % UInt64(wholeFiles.count))], &random)
+                outcome.wholeFileInputs += 1
             } else {
                 input = mutate(seeds[Int(random.next() % UInt64(seeds.count))], &random)
             }
@@ -124,10 +135,12 @@ import Testing
         }
         let inputs = outcomes.reduce(0) { $0 + $1.inputs }
         let clean = outcomes.reduce(0) { $0 + $1.cleanLoads }
+        let whole = outcomes.reduce(0) { $0 + $1.wholeFileInputs }
         #expect(inputs >= 1_000_000)
+        #expect(whole >= inputs / 40, "only \(whole) mutations of whole files")
         // Mutations of valid pieces must still often load cleanly, or the fuzzer would only ever
         // exercise the error paths.
         #expect(clean > inputs / 50, "only \(clean) of \(inputs) inputs loaded without errors")
-        print("fuzz: \(inputs) inputs, \(clean) clean, \(inputs - clean) with errors, \(Int(Date().timeIntervalSince(start))) s, \((clock() - cpu) / max(1, inputs)) µs CPU per input")
+        print("fuzz: \(inputs) inputs (\(whole) mutated whole files), \(clean) clean, \(inputs - clean) with errors, \(Int(Date().timeIntervalSince(start))) s, \((clock() - cpu) / max(1, inputs)) µs CPU per input")
     }
 }

@@ -44,6 +44,42 @@ import Testing
         #expect(config.global.smtpConnectTimeout == 30)
     }
 
+    /// keepalived derives an unset priority from the state and an unset state from the priority.
+    @Test func priorityAndStateDefaultFromEachOther() throws {
+        func instance(_ lines: String) throws -> VRRPInstance {
+            let result = load("vrrp_instance V {\n interface eth0\n virtual_router_id 9\n\(lines) virtual_ipaddress { 192.0.2.9 }\n}\n")
+            #expect(!result.hasErrors, "\(result.rendered())")
+            return try #require(result.config.vrrpInstances.first)
+        }
+        let master = try instance(" state MASTER\n")
+        #expect(master.priority == 255 && master.state == .master, "state MASTER alone is the address owner")
+        let owner = try instance(" priority 255\n")
+        #expect(owner.state == .master, "priority 255 alone starts as MASTER")
+        let written = try instance(" state MASTER\n priority 150\n")
+        #expect(written.priority == 150 && written.state == .master)
+        let backup = try instance(" state BACKUP\n")
+        #expect(backup.priority == 100 && backup.state == .backup)
+        #expect(headers("vrrp_instance V {\n state MASTER\n interface eth0\n virtual_router_id 9\n virtual_ipaddress { 192.0.2.9 }\n}\n")
+                == ["test.conf:2:8: note: 'state MASTER' without a 'priority' gives priority 255, as in keepalived: 'V' is the"
+                    + " address owner, becomes MASTER at once and trackers cannot lower its priority"])
+    }
+
+    /// The count byte of an advert: 255 addresses at most, and the rest must be excluded.
+    @Test func anAdvertCarriesAtMost255Addresses() {
+        func text(_ count: Int, excluded: Int = 0) -> String {
+            let vips = (0..<count).map { " 198.51.\(100 + $0 / 250).\($0 % 250 + 1)\n" }.joined()
+            let rest = (0..<excluded).map { " 203.0.113.\($0 % 250 + 1)\n" }.joined()
+            return "vrrp_instance V {\n interface eth0\n virtual_router_id 9\n virtual_ipaddress {\n\(vips) }\n"
+                + " virtual_ipaddress_excluded {\n\(rest) }\n}\n"
+        }
+        #expect(!load(text(255, excluded: 10)).hasErrors)
+        #expect(headers(text(256)) == ["test.conf:260:2: error: vrrp_instance 'V' has 256 virtual_ipaddress entries; an advert carries"
+                                       + " at most 255 (put the others in virtual_ipaddress_excluded)"])
+        #expect(headers("vrrp_instance V {\n interface eth0\n virtual_router_id 9\n use_vmac vrrp.9 02:00:5e:00:01:9\n"
+                        + " virtual_ipaddress { 192.0.2.9 }\n}\n")
+                == ["test.conf:4:18: error: 'use_vmac' needs a MAC address of six hexadecimal bytes such as 00:00:5e:00:01:33; got '02:00:5e:00:01:9'"])
+    }
+
     @Test func globalDefaultsReachInstances() throws {
         let config = Corpus.load("valid/global-all.conf").config
         let instance = try #require(config.vrrpInstances.first)

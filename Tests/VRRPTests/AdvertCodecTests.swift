@@ -124,6 +124,15 @@ struct AdvertEncodingTests {
         #expect(VRRPPassword("ab")?.description == "ab")
         #expect(VRRPPassword(field: [1, 2, 3]) == nil)
     }
+
+    @Test("auth_pass longer than 8 bytes: the first 8 are the password, as keepalived sends it")
+    func truncatedPasswords() {
+        #expect(VRRPPassword(truncating: "0123456789")?.field == Array("01234567".utf8))
+        #expect(VRRPPassword(truncating: "abc") == VRRPPassword("abc"))
+        #expect(VRRPPassword(truncating: "") == nil)
+        // Bytes, not characters: a multi-byte character may be cut, as keepalived's copy does.
+        #expect(VRRPPassword(truncating: "pässwort")?.field == Array("pässwort".utf8.prefix(8)))
+    }
 }
 
 @Suite("Advert decoding errors")

@@ -1,5 +1,5 @@
 // Renders diagnostics the way clang does:
-//   keepalived.conf:12:14: error: 'priority' must be between 1 and 255; got 300
+//   keepalived.conf:12:14: error: 'priority' must be between 1 and 255 (255 only for the address owner); got 300
 //       priority 300
 //                ^~~
 

@@ -72,11 +72,13 @@ public struct VRRPInstance: Codable, Sendable, Hashable {
     public enum InitialState: String, Codable, Sendable { case master = "MASTER", backup = "BACKUP" }
 
     public var name: String
+    /// Resolved: BACKUP unless written, or MASTER for priority 255 (keepalived).
     public var state = InitialState.backup
     /// May be left out when unicast peers are used.
     public var interface: String?
     public var virtualRouterID = 0
-    /// 1...255; 255 makes this router the address owner.
+    /// 1...255; 255 makes this router the address owner. Resolved: 100 unless written, or 255
+    /// with `state MASTER` (keepalived).
     public var priority = 100
     /// Seconds: whole seconds 1...255 for VRRPv2, 0.01...40.95 for VRRPv3.
     public var advertInterval = 1.0

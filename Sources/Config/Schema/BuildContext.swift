@@ -31,13 +31,15 @@ struct BuildContext {
         return true
     }
 
-    mutating func integer(_ token: Token, for keyword: String, in range: ClosedRange<Int>) -> Int? {
+    /// `rangeNote` qualifies the range in the message, e.g. "255 only for the address owner".
+    mutating func integer(_ token: Token, for keyword: String, in range: ClosedRange<Int>, rangeNote: String? = nil) -> Int? {
         guard let value = Self.parseInteger(token.text) else {
             log.error("'\(keyword)' needs a whole number; got '\(token.text)'", at: token.location)
             return nil
         }
         guard range.contains(value) else {
-            log.error("'\(keyword)' must be between \(range.lowerBound) and \(range.upperBound); got \(value)", at: token.location)
+            let note = rangeNote.map { " (\($0))" } ?? ""
+            log.error("'\(keyword)' must be between \(range.lowerBound) and \(range.upperBound)\(note); got \(value)", at: token.location)
             return nil
         }
         return value

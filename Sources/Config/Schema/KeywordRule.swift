@@ -50,10 +50,11 @@ extension KeywordRule {
         KeywordRule(name: name, shape: shape, apply: apply)
     }
 
-    static func integer(_ name: String, _ field: Field<Model, Int>, _ range: ClosedRange<Int>) -> KeywordRule {
+    static func integer(_ name: String, _ field: Field<Model, Int>, _ range: ClosedRange<Int>,
+                        rangeNote: String? = nil) -> KeywordRule {
         custom(name) { model, statement, context in
             guard context.expectArguments(statement, 1...1),
-                  let value = context.integer(statement.arguments[0], for: name, in: range) else { return }
+                  let value = context.integer(statement.arguments[0], for: name, in: range, rangeNote: rangeNote) else { return }
             model[keyPath: field] = value
         }
     }

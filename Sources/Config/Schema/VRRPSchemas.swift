@@ -83,6 +83,10 @@ enum AuthenticationSchema {
         .custom("auth_pass") { model, statement, context in
             guard context.expectArguments(statement, 1...1, what: "a password") else { return }
             let password = statement.arguments[0].text
+            if password.isEmpty {
+                context.log.error("'auth_pass' needs a password of 1 to 8 characters", at: statement.arguments[0].location)
+                return
+            }
             if password.utf8.count > 8 {
                 context.log.warning("only the first 8 characters of 'auth_pass' are used", at: statement.arguments[0].location)
             }
@@ -96,10 +100,18 @@ enum VRRPInstanceSchema {
         .choice("state", \.state, ["MASTER": .master, "BACKUP": .backup]),
         .string("interface", \.interface),
         .integer("virtual_router_id", \.virtualRouterID, 1...255),
-        .integer("priority", \.priority, 1...255),
-        // The version-specific range (whole 1...255 s for v2, 0.01...40.95 s for v3) is checked
-        // once the version is known.
-        .decimal("advert_int", \.advertInterval, 0.01...255),
+        .integer("priority", \.priority, 1...255, rangeNote: "255 only for the address owner"),
+        // Any number here: the range depends on the version (whole 1...255 s for v2, 0.01...40.95 s
+        // for v3), known once the instance is resolved, so VRRPChecks reports it with that range.
+        .custom("advert_int") { model, statement, context in
+            guard context.expectArguments(statement, 1...1) else { return }
+            let token = statement.arguments[0]
+            guard let value = BuildContext.parseDecimal(token.text) else {
+                context.log.error("'advert_int' needs a number of seconds; got '\(token.text)'", at: token.location)
+                return
+            }
+            model.advertInterval = value
+        },
         .integer("version", \.version, 2...3),
         .flag("nopreempt", \.preempt, value: false, optionalBool: false),
         .flag("preempt", \.preempt, value: true, optionalBool: false),
@@ -138,7 +150,23 @@ enum VRRPInstanceSchema {
             guard context.expectArguments(statement, 0...2) else { return }
             var vmac = VirtualMAC()
             for token in statement.arguments {
-                if token.text.split(separator: ":").count >= 5 { vmac.macAddress = token.text } else { vmac.interfaceName = token.text }
+                if token.text.split(separator: ":").count >= 5 {
+                    // Six two-digit hexadecimal bytes, as the link is created with.
+                    let parts = token.text.split(separator: ":", omittingEmptySubsequences: false)
+                    guard parts.count == 6, parts.allSatisfy({ $0.utf8.count == 2 && UInt8($0, radix: 16) != nil }) else {
+                        context.log.error("'use_vmac' needs a MAC address of six hexadecimal bytes such as 00:00:5e:00:01:33;"
+                                          + " got '\(token.text)'", at: token.location)
+                        return
+                    }
+                    vmac.macAddress = token.text
+                } else {
+                    guard token.text.utf8.count <= 15 else {
+                        context.log.error("'use_vmac' interface name '\(token.text)' is longer than the kernel's 15 bytes",
+                                          at: token.location)
+                        return
+                    }
+                    vmac.interfaceName = token.text
+                }
             }
             model.useVMAC = vmac
         },

@@ -35,6 +35,13 @@ enum ConfigResolver {
         } else if written["version"] == nil {
             instance.version = global.vrrpVersion
         }
+        // keepalived derives an unset priority from the initial state (MASTER: 255, the address
+        // owner; else 100) and an unset initial state from the priority.
+        if written["priority"] == nil, written["state"] != nil, instance.state == .master {
+            instance.priority = 255
+        } else if written["state"] == nil, instance.priority == 255 {
+            instance.state = .master
+        }
         let garpKeywords: [(String, WritableKeyPath<GratuitousARPSettings, Int>)] = [
             ("garp_master_delay", \.masterDelay), ("garp_master_repeat", \.masterRepeat),
             ("garp_lower_prio_delay", \.lowerPriorityDelay), ("garp_lower_prio_repeat", \.lowerPriorityRepeat),

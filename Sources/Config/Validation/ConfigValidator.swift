@@ -7,7 +7,6 @@ enum ConfigValidator {
         checkGlobal(config.global, log: &log)
         VRRPChecks.check(config, log: &log)
         LVSChecks.check(config, log: &log)
-        NotActedOnChecks.check(config, log: &log)
     }
 
     private static func checkUniqueNames(_ config: KeepalivedConfig, log: inout DiagnosticLog) {

@@ -38,9 +38,10 @@ enum VRRPChecks {
         }
         if instance.version == 2, written["advert_int"] != nil {
             let interval = instance.advertInterval
-            if interval != interval.rounded() || interval < 1 {
-                log.error("VRRPv2 'advert_int' must be whole seconds from 1 to 255; got \(BuildContext.format(interval))"
-                          + " (use 'version 3' for shorter or fractional intervals)", at: instance.source["advert_int"])
+            if interval != interval.rounded() || interval < 1 || interval > 255 {
+                let hint = interval > 255 ? "" : " (use 'version 3' for shorter or fractional intervals)"
+                log.error("VRRPv2 'advert_int' must be whole seconds from 1 to 255; got \(BuildContext.format(interval))" + hint,
+                          at: instance.source["advert_int"])
             }
         }
         if instance.version == 3 {
@@ -53,8 +54,22 @@ enum VRRPChecks {
                             at: instance.source["advert_int"])
             }
         }
+        if let authentication = instance.authentication {
+            if instance.version == 3 {
+                log.warning("'authentication' is ignored: VRRPv3 adverts carry no authentication (keepalived ignores it too)",
+                            at: instance.source["authentication"])
+            } else if authentication.type == .ah {
+                log.error("'auth_type AH' (IP Authentication Header) is not supported: RFC 3768 removed it from VRRP;"
+                          + " use 'auth_type PASS' or no authentication", at: authentication.source["auth_type"])
+            }
+        }
+        if instance.virtualAddresses.count > 255, let first = instance.virtualAddresses.dropFirst(255).first {
+            log.error("vrrp_instance '\(name)' has \(instance.virtualAddresses.count) virtual_ipaddress entries; an advert carries"
+                      + " at most 255 (put the others in virtual_ipaddress_excluded)", at: first.source.declaration)
+        }
         checkFamilies(instance, log: &log)
-        if instance.state == .master && !instance.preempt {
+        checkAddressOwner(instance, log: &log)
+        if instance.state == .master && !instance.preempt && instance.priority != 255 {
             log.warning("'nopreempt' has no effect on an instance whose initial state is MASTER; use 'state BACKUP' on every node",
                         at: instance.source["nopreempt"])
         }
@@ -62,13 +77,43 @@ enum VRRPChecks {
             log.warning("'preempt_delay' has no effect on an instance whose initial state is MASTER",
                         at: instance.source["preempt_delay"])
         }
-        if instance.priority == 255 {
-            log.note("priority 255 makes '\(name)' the address owner: it becomes MASTER at once and trackers cannot lower its priority",
-                     at: instance.source["priority"])
-        }
-        if instance.virtualAddresses.isEmpty && instance.excludedVirtualAddresses.isEmpty
+        if instance.virtualAddresses.isEmpty && (instance.version == 3 || instance.strictMode) && written["virtual_ipaddress"] == nil {
+            // keepalived drops such an instance: a VRRPv3 (RFC 5798) advert must name an address.
+            log.error("vrrp_instance '\(name)' needs a virtual_ipaddress: \(instance.version == 3 ? "VRRPv3" : "strict mode") requires"
+                      + " at least one (virtual_ipaddress_excluded does not count)", at: instance.source.declaration)
+        } else if instance.virtualAddresses.isEmpty && instance.excludedVirtualAddresses.isEmpty
             && written["virtual_ipaddress"] == nil && written["virtual_ipaddress_excluded"] == nil {
             log.warning("vrrp_instance '\(name)' has no virtual_ipaddress", at: instance.source.declaration)
+        }
+    }
+
+    /// Priority 255 is only for the address owner (RFC 5798 5.2.4), which is MASTER from the
+    /// start and whatever it hears; keepalived's `-t` rejects settings that contradict that.
+    private static func checkAddressOwner(_ instance: VRRPInstance, log: inout DiagnosticLog) {
+        let name = instance.name
+        let written = instance.source.keywords
+        if instance.priority == 255 {
+            // Where the priority came from: written, or keepalived's default for `state MASTER`.
+            if written["priority"] != nil {
+                log.note("priority 255 makes '\(name)' the address owner: it becomes MASTER at once and trackers cannot lower its priority",
+                         at: instance.source["priority"])
+            } else {
+                log.note("'state MASTER' without a 'priority' gives priority 255, as in keepalived: '\(name)' is the address owner,"
+                         + " becomes MASTER at once and trackers cannot lower its priority", at: instance.source["state"])
+            }
+            if !instance.preempt {
+                log.error("'nopreempt' cannot apply to '\(name)': priority 255 is only for the address owner, which always takes over at once",
+                          at: instance.source["nopreempt"])
+            }
+        }
+        // Strict mode (vrrp_strict / strict_mode) follows RFC 5798: only the owner starts as MASTER.
+        // keepalived corrects the state and runs, so this is a warning; xdpha's state machine starts
+        // by priority anyway (the owner as MASTER, every other router as BACKUP).
+        if instance.strictMode, let state = written["state"], (instance.state == .master) != (instance.priority == 255) {
+            let message = instance.priority == 255
+                ? "strict mode starts the address owner (priority 255) in MASTER, whatever 'state' says"
+                : "strict mode starts '\(name)' in BACKUP: only the address owner (priority 255) starts in MASTER; '\(name)' has priority \(instance.priority)"
+            log.warning(message, at: state)
         }
     }
 
@@ -123,6 +168,7 @@ enum VRRPChecks {
                 log.warning("vrrp_sync_group '\(group.name)' has only one instance, so it synchronises nothing",
                             at: group.memberSources.locations.first ?? group.source.declaration)
             }
+            checkOwnersApart(group, config.vrrpInstances, log: &log)
             for (index, member) in group.members.enumerated() {
                 let location = group.memberSources.locations.indices.contains(index) ? group.memberSources.locations[index] : group.source.declaration
                 guard known.contains(member) else {
@@ -138,6 +184,24 @@ enum VRRPChecks {
                 }
             }
         }
+    }
+
+    /// An address owner never leaves MASTER, so a group that also holds other instances could
+    /// never move as one (keepalived's `-t` rejects it too).
+    private static func checkOwnersApart(_ group: VRRPSyncGroup, _ instances: [VRRPInstance], log: inout DiagnosticLog) {
+        // The first owner and the first other member, by their place in the group.
+        var owner: Int?, other: Int?
+        for (index, member) in group.members.enumerated() {
+            guard let instance = instances.first(where: { $0.name == member }) else { continue }
+            if instance.priority == 255 { owner = owner ?? index } else { other = other ?? index }
+        }
+        guard let owner, let other else { return }
+        func location(_ index: Int) -> SourceLocation? {
+            group.memberSources.locations.indices.contains(index) ? group.memberSources.locations[index] : group.source.declaration
+        }
+        log.error("vrrp_sync_group '\(group.name)' mixes the address owner '\(group.members[owner])' (priority 255, always MASTER)"
+                  + " with '\(group.members[other])', which is not one: the group cannot change state as one",
+                  at: location(max(owner, other)), notes: [.note("'\(group.members[min(owner, other)])' is listed here", at: location(min(owner, other)))])
     }
 
     /// Two instances with one VRID on one interface and family would answer for each other's
