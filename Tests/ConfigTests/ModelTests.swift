@@ -59,6 +59,9 @@ import Testing
         #expect(written.priority == 150 && written.state == .master)
         let backup = try instance(" state BACKUP\n")
         #expect(backup.priority == 100 && backup.state == .backup)
+        let ownerWithoutPreempt = try instance(" priority 255\n nopreempt\n")
+        #expect(ownerWithoutPreempt.preempt, "keepalived resets nopreempt for the address owner and runs it")
+        #expect(try !instance(" priority 200\n nopreempt\n").preempt)
         #expect(headers("vrrp_instance V {\n state MASTER\n interface eth0\n virtual_router_id 9\n virtual_ipaddress { 192.0.2.9 }\n}\n")
                 == ["test.conf:2:8: note: 'state MASTER' without a 'priority' gives priority 255, as in keepalived: 'V' is the"
                     + " address owner, becomes MASTER at once and trackers cannot lower its priority"])

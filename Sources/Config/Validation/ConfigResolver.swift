@@ -42,6 +42,7 @@ enum ConfigResolver {
         } else if written["state"] == nil, instance.priority == 255 {
             instance.state = .master
         }
+        if instance.priority == 255 { instance.preempt = true }   // keepalived resets nopreempt for the owner
         let garpKeywords: [(String, WritableKeyPath<GratuitousARPSettings, Int>)] = [
             ("garp_master_delay", \.masterDelay), ("garp_master_repeat", \.masterRepeat),
             ("garp_lower_prio_delay", \.lowerPriorityDelay), ("garp_lower_prio_repeat", \.lowerPriorityRepeat),

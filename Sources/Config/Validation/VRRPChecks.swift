@@ -101,9 +101,10 @@ enum VRRPChecks {
                 log.note("'state MASTER' without a 'priority' gives priority 255, as in keepalived: '\(name)' is the address owner,"
                          + " becomes MASTER at once and trackers cannot lower its priority", at: instance.source["state"])
             }
-            if !instance.preempt {
-                log.error("'nopreempt' cannot apply to '\(name)': priority 255 is only for the address owner, which always takes over at once",
-                          at: instance.source["nopreempt"])
+            if written["nopreempt"] != nil {
+                // keepalived -t reports it, and keepalived resets it and runs: so does xdpha.
+                log.warning("'nopreempt' is ignored for '\(name)': priority 255 is only for the address owner, which always takes over at once",
+                            at: instance.source["nopreempt"])
             }
         }
         // Strict mode (vrrp_strict / strict_mode) follows RFC 5798: only the owner starts as MASTER.
@@ -199,7 +200,8 @@ enum VRRPChecks {
         func location(_ index: Int) -> SourceLocation? {
             group.memberSources.locations.indices.contains(index) ? group.memberSources.locations[index] : group.source.declaration
         }
-        log.error("vrrp_sync_group '\(group.name)' mixes the address owner '\(group.members[owner])' (priority 255, always MASTER)"
+        // A warning: keepalived -t accepts it, and keepalived runs it.
+        log.warning("vrrp_sync_group '\(group.name)' mixes the address owner '\(group.members[owner])' (priority 255, always MASTER)"
                   + " with '\(group.members[other])', which is not one: the group cannot change state as one",
                   at: location(max(owner, other)), notes: [.note("'\(group.members[min(owner, other)])' is listed here", at: location(min(owner, other)))])
     }
