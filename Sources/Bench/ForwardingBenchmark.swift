@@ -131,6 +131,9 @@ struct ForwardingBenchmark {
                               + "\(Int(result.ppsPerDirectorCore.median)) pps per director core, "
                               + "director \(Int(result.directorNanosecondsPerPacket.median)) ns/packet")
                     results.append(result)
+                    if path == .ipvs && transport == "tcp" {
+                        Bench.log("IPVS TCP connections after the trials: \(Self.ipvsConnectionStates(lab))")
+                    }
                     guard saturate else { continue }
                     var saturatedRuns: [SaturatedTrial] = []
                     for _ in 0..<trials {
@@ -186,6 +189,18 @@ struct ForwardingBenchmark {
         guard delivered == UInt64(Self.sourcePorts) else {
             throw BenchError("\(delivered) of the \(Self.sourcePorts) SYNs that open the TCP connections reached the reals through \(lab.path.rawValue)")
         }
+    }
+
+    /// IPVS's TCP connections by state ("ESTABLISHED 1024" when every port's SYN made one and
+    /// its ACKs moved it on: what shows that IPVS forwarded the ACKs as packets of connections).
+    static func ipvsConnectionStates(_ lab: ForwardingLab) -> String {
+        guard let listing = try? lab.director.run("ipvsadm", "-Lnc").output else { return "ipvsadm -Lnc failed" }
+        var states: [String: Int] = [:]
+        for line in listing.split(separator: "\n") {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            if fields.count >= 3 && fields[0] == "TCP" { states[String(fields[2]), default: 0] += 1 }
+        }
+        return states.isEmpty ? "none" : states.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
     }
 
     /// Runs the generator in the client's namespace for about `seconds`; returns frames sent and
