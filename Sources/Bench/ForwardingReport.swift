@@ -53,9 +53,9 @@ extension BenchReport {
                 }
             }
             let programs = Set(run.results.map(\.program)).sorted()
-            let tcpTraffic = Set(run.results.filter { $0.transport == "tcp" }.map { $0.traffic ?? "TCP SYNs only (the generator before it sent ACKs)" }).sorted()
             lines += ["Forwarding programs: \(programs.joined(separator: "; ")).", ""]
-            if !tcpTraffic.isEmpty { lines += ["TCP traffic: \(tcpTraffic.joined(separator: "; ")).", ""] }
+            let traffic = Self.trafficDescriptions(run)
+            if !traffic.isEmpty { lines += ["Traffic: \(traffic.joined(separator: "; ")).", ""] }
             lines += [
                       "Lab method:", "",
                       "| path | proto | frame B | pps per director core | director ns/packet | frames per wakeup | pps delivered | delivered/sent | machine ns/packet |",
@@ -80,6 +80,17 @@ extension BenchReport {
             lines.append("")
         }
         return lines
+    }
+
+    /// What the generator sent, once per description, in the order of the results; runs made
+    /// before the results said so sent TCP SYNs only.
+    private static func trafficDescriptions(_ run: ForwardingRun) -> [String] {
+        var seen: [String] = []
+        for r in run.results {
+            let text = r.traffic ?? (r.transport == "tcp" ? "TCP SYNs only (the generator before it sent ACKs)" : "UDP datagrams")
+            if !seen.contains(text) { seen.append(text) }
+        }
+        return seen
     }
 
     static func spread(_ s: Spread, _ digits: Int = 0) -> String {
