@@ -9,6 +9,13 @@
  * flows. A page the kernel recycles keeps the program's last rewrite, so the port is always
  * written, never derived from what the frame holds.
  *
+ * TCP frames look like real connections (a director's traffic is mostly packets of established
+ * connections, not SYNs): the first TCP frame of each source port, the first pass over the port
+ * range, is a SYN that opens the connection (IPVS creates its DR connection only for a SYN, and
+ * the DR stage takes its new-flow path for it); every later frame of that port is an ACK of the
+ * connection, which both paths follow through their connection tables. The flags are always
+ * written, like the port.
+ *
  * xdpha_drive runs under BPF_PROG_RUN in live-frames mode too, but on the director itself, with
  * the director's client-facing interface as the ingress: it gives the frame the client's and the
  * director's MACs and the next source port (as the generator would have), then tail-calls the
@@ -47,8 +54,12 @@ struct {
     __type(value, struct trafficgen_config);
 } trafficgen_config SEC(".maps");
 
-/* The generator runs on one CPU at a time (the caller's), so a plain counter is enough. */
+/* The generator runs on one CPU at a time (the caller's), so plain counters are enough. */
 __u32 trafficgen_next;
+/* TCP frames made so far: the first port_count of them (one per port, since consecutive runs
+ * take consecutive ports) are the SYNs, the rest ACKs. Counted apart from trafficgen_next so
+ * that UDP frames sent before do not use up the SYNs. */
+__u32 trafficgen_tcp_frames;
 
 struct {
     __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -65,6 +76,10 @@ struct {
     __type(value, __u32);
 } drive_next SEC(".maps");
 
+/* TCP flag bytes (the low byte of the header's 13th-14th bytes). */
+#define TRAFFICGEN_SYN 0x02
+#define TRAFFICGEN_ACK 0x10
+
 /* RFC 1624 incremental update of a 16-bit one's complement checksum for one changed word. */
 static __always_inline __u16 checksum_replace(__u16 check, __u16 old_word, __u16 new_word)
 {
@@ -74,8 +89,9 @@ static __always_inline __u16 checksum_replace(__u16 check, __u16 old_word, __u16
     return ~sum;
 }
 
-/* Gives the frame the next source port of the configured range (TCP checksum fixed); 0 when the
- * frame is no IPv4 TCP/UDP frame the template could have made, or nothing is configured. */
+/* Gives the frame the next source port of the configured range (TCP: and its flags, SYN or ACK,
+ * checksum fixed); 0 when the frame is no IPv4 TCP/UDP frame the template could have made, or
+ * nothing is configured. */
 static __always_inline int next_source_port(struct xdp_md *ctx, struct trafficgen_config **out)
 {
     void *data = (void *)(long)ctx->data;
@@ -98,7 +114,16 @@ static __always_inline int next_source_port(struct xdp_md *ctx, struct trafficge
             return 0;
         __u16 old = tcp->source;
         tcp->source = bpf_htons(port);
-        tcp->check = checksum_replace(tcp->check, old, tcp->source);
+        __u16 check = checksum_replace(tcp->check, old, tcp->source);
+        /* The 16-bit word after the acknowledgement number: data offset, reserved bits, flags.
+         * The data offset stays the template's; the flags are set, whatever the page held. */
+        __u16 *flags_word = (__u16 *)((__u8 *)tcp + 12);
+        __u16 old_flags = *flags_word;
+        __u8 flags = trafficgen_tcp_frames < config->port_count ? TRAFFICGEN_SYN : TRAFFICGEN_ACK;
+        trafficgen_tcp_frames++;
+        __u16 new_flags = (old_flags & bpf_htons(0xff00)) | bpf_htons(flags);
+        *flags_word = new_flags;
+        tcp->check = checksum_replace(check, old_flags, new_flags);
     } else if (ip->protocol == IPPROTO_UDP) {
         struct udphdr *udp = (void *)(ip + 1);
         if ((void *)(udp + 1) > data_end)

@@ -46,7 +46,8 @@ public final class TrafficGenerator {
     /// xdpha_discard (XDP_DROP): as drive target, what the harness costs on its own.
     public var discardFD: Int32 { discard.fd }
 
-    /// The generator gives run N the source port `firstPort + N % count`.
+    /// The generator gives run N the source port `firstPort + N % count`. The first `count` TCP
+    /// frames (one per port) are SYNs, every later one an ACK of that port's connection.
     public func setSourcePorts(first firstPort: UInt16, count: UInt16) throws {
         guard count > 0 else { throw TrafficGeneratorError(description: "the port count must be at least 1") }
         sourcePorts = (firstPort, count)

@@ -1,9 +1,11 @@
 // Packets per second through the director, and the director's CPU per packet, for the XDP path
 // and the IPVS path with the same packets on the same kernel.
 //
-// The client's traffic generator (BPF_PROG_RUN live frames, bpf/trafficgen.c) sends TCP SYNs or
-// UDP datagrams to VIP:80 from 1,024 source ports as fast as one CPU makes them; the reals count
-// what arrives and drop it. Per trial:
+// The client's traffic generator (BPF_PROG_RUN live frames, bpf/trafficgen.c) sends TCP or UDP
+// to VIP:80 from 1,024 source ports as fast as one CPU makes them; the reals count what arrives
+// and drop it. TCP looks like a director's real traffic, mostly packets of established
+// connections: each port's first frame is a SYN (sent paced, before the first trial, so that
+// every connection is open on both paths), every later one an ACK of that connection. Per trial:
 // - pps: frames counted at the reals / seconds of sending;
 // - director CPU: the CPU time of the kernel thread that polls the director's ens33 (threaded
 //   NAPI, see ForwardingLab): taking the frame from the receive ring, the forwarding decision
@@ -41,6 +43,9 @@ struct ForwardingResult: Codable {
     var transport: String
     var frameBytes: Int
     var trials: [ForwardingTrial]
+    /// What the generator sent (ForwardingBenchmark.traffic); absent in runs made when it sent
+    /// TCP SYNs only.
+    var traffic: String? = nil
 
     var pps: Spread { Spread(trials.map(\.pps)) }
     var ppsPerDirectorCore: Spread { Spread(trials.map(\.ppsPerDirectorCore)) }
@@ -88,6 +93,11 @@ struct ForwardingBenchmark {
     static let sourcePorts: UInt16 = 1024
     static let firstSourcePort: UInt16 = 10000
 
+    static func traffic(transport: String) -> String {
+        transport == "tcp" ? "TCP: a SYN per source port (paced, before the trials), then ACKs of those connections"
+                           : "UDP datagrams"
+    }
+
     func run() async throws -> (lab: [ForwardingResult], saturated: [SaturatedResult]) {
         _ = try? Command.run(["sysctl", "-qw", "kernel.bpf_stats_enabled=0"], check: false)
         var results: [ForwardingResult] = []
@@ -101,20 +111,29 @@ struct ForwardingBenchmark {
             let saturation = ForwardingSaturation(lab: lab, window: window)
             let target = saturate ? try saturation.pathTarget() : -1
             defer { if path == .xdp && target >= 0 { close(target) } }
+            var connectionsOpen = false
             for transport in transports {
                 for size in frameSizes {
                     let frame = Self.frame(transport: transport, bytes: size, source: lab.clientMAC, destination: lab.directorMAC)
+                    if transport == "tcp" && !connectionsOpen {
+                        try openConnections(lab, fd: fd, frame: frame, ifindex: ifindex)
+                        connectionsOpen = true
+                    }
                     // Warm-up: the flows enter the connection tables (XDP's and IPVS's).
                     _ = try send(lab, fd: fd, frame: frame, ifindex: ifindex, seconds: 0.3)
                     var runs: [ForwardingTrial] = []
                     for _ in 0..<trials {
                         runs.append(try measure(lab, fd: fd, frame: frame, ifindex: ifindex))
                     }
-                    let result = ForwardingResult(path: path, program: lab.program, transport: transport, frameBytes: size, trials: runs)
+                    let result = ForwardingResult(path: path, program: lab.program, transport: transport, frameBytes: size,
+                                                  trials: runs, traffic: Self.traffic(transport: transport))
                     Bench.log("forwarding \(path.rawValue) \(transport) \(size) B: \(Int(result.pps.median)) pps, "
                               + "\(Int(result.ppsPerDirectorCore.median)) pps per director core, "
                               + "director \(Int(result.directorNanosecondsPerPacket.median)) ns/packet")
                     results.append(result)
+                    if path == .ipvs && transport == "tcp" {
+                        Bench.log("IPVS TCP connections after the trials: \(Self.ipvsConnectionStates(lab))")
+                    }
                     guard saturate else { continue }
                     var saturatedRuns: [SaturatedTrial] = []
                     for _ in 0..<trials {
@@ -146,6 +165,44 @@ struct ForwardingBenchmark {
                                directorWakeups: ForwardingLab.threadSchedule(lab.directorThread).timeslices - directorBefore.timeslices)
     }
 
+    /// The generator's first pass over the source ports: one SYN per port (bpf/trafficgen.c), in
+    /// bursts the rings take whole, each counted at the reals before the next. IPVS creates a DR
+    /// connection only for a SYN and hands an ACK it has no connection for to the director's own
+    /// stack, so a SYN lost to a full ring would turn that port's ACKs into local traffic.
+    private func openConnections(_ lab: ForwardingLab, fd: Int32, frame: [UInt8], ifindex: UInt32) throws {
+        let burst: UInt16 = 128   // half a veth ring
+        let before = try lab.generator.sinkCount()
+        var sent: UInt16 = 0
+        while sent < Self.sourcePorts {
+            let count = min(burst, Self.sourcePorts - sent)
+            try lab.client.perform {
+                try LiveFrames.send(programFD: fd, frame: frame, ifindex: ifindex, packets: UInt32(count))
+            }
+            sent += count
+            var polls = 0
+            while try lab.generator.sinkCount() - before < UInt64(sent), polls < 100 {
+                usleep(20_000)   // the reals' NAPI polls are still on their way
+                polls += 1
+            }
+        }
+        let delivered = try lab.generator.sinkCount() - before
+        guard delivered == UInt64(Self.sourcePorts) else {
+            throw BenchError("\(delivered) of the \(Self.sourcePorts) SYNs that open the TCP connections reached the reals through \(lab.path.rawValue)")
+        }
+    }
+
+    /// IPVS's TCP connections by state ("ESTABLISHED 1024" when every port's SYN made one and
+    /// its ACKs moved it on: what shows that IPVS forwarded the ACKs as packets of connections).
+    static func ipvsConnectionStates(_ lab: ForwardingLab) -> String {
+        guard let listing = try? lab.director.run("ipvsadm", "-Lnc").output else { return "ipvsadm -Lnc failed" }
+        var states: [String: Int] = [:]
+        for line in listing.split(separator: "\n") {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            if fields.count >= 3 && fields[0] == "TCP" { states[String(fields[2]), default: 0] += 1 }
+        }
+        return states.isEmpty ? "none" : states.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+    }
+
     /// Runs the generator in the client's namespace for about `seconds`; returns frames sent and
     /// the seconds it took.
     private func send(_ lab: ForwardingLab, fd: Int32, frame: [UInt8], ifindex: UInt32,
@@ -163,7 +220,8 @@ struct ForwardingBenchmark {
     }
 
     /// Ethernet + IPv4 + TCP SYN (valid checksums) or UDP (no checksum) to VIP:80, padded with
-    /// payload to `bytes` (without the FCS). The generator rewrites the source port per frame.
+    /// payload to `bytes` (without the FCS). The generator rewrites the source port per frame, and
+    /// the TCP flags (SYN, then ACK).
     static func frame(transport: String, bytes: Int, source: [UInt8], destination: [UInt8]) -> [UInt8] {
         let tcp = transport == "tcp"
         let l4Header = tcp ? 20 : 8

@@ -9,9 +9,12 @@ extension BenchReport {
         guard !forwarding.isEmpty else { return lines + ["Not run."] }
         lines += ["Two methods, both reported; neither replaces the other.", "",
                   "**Lab method** (what a director sees from a client): the client's generator (BPF_PROG_RUN",
-                  "live frames, bpf/trafficgen.c) sends TCP SYNs or UDP to VIP:80 from 1,024 source ports as",
+                  "live frames, bpf/trafficgen.c) sends TCP or UDP to VIP:80 from 1,024 source ports as",
                   "fast as it can through a two-armed director (ens33 faces the client, ens34 the reals' bridge);",
-                  "the reals count and drop what arrives. Director CPU = CPU time of the kernel thread polling",
+                  "the reals count and drop what arrives. TCP is what a director mostly sees, packets of",
+                  "established connections: each port's first frame is a SYN (sent paced before the trials, so",
+                  "that IPVS and the DR stage both hold every connection), every later frame an ACK of it",
+                  "(each run's TCP traffic is named below). Director CPU = CPU time of the kernel thread polling",
                   "the director's ens33 (threaded NAPI): receive, forwarding decision, hand-off to the bridge",
                   "port's ring. pps per director core = frames forwarded / that CPU time. The generator, the",
                   "director, the bridge and the reals share the same CPUs; frames per wakeup shows how many",
@@ -21,7 +24,7 @@ extension BenchReport {
                   "**Saturated method** (forwarding work per packet on one core): a thread in the director's",
                   "namespace runs BPF_PROG_RUN in live-frames mode with ingress = the director's ens33 and",
                   "drives each path as fast as it can: xdpha_drive (bpf/trafficgen.c) gives each frame the next",
-                  "source port, then tail-calls the entry program attached to ens33 (XDP: it redirects to ens34",
+                  "source port (TCP: an ACK of a connection the lab method opened), then tail-calls the entry program attached to ens33 (XDP: it redirects to ens34",
                   "for real) or xdpha_pass (IPVS: the kernel builds an skb and runs ip_rcv, IPVS and the DR",
                   "transmit to the real, in the calling thread). That thread's CPU time / frames = ns/packet; the",
                   "floor is the same harness with a program that drops (the drive program, the tail call, a page",
@@ -50,7 +53,10 @@ extension BenchReport {
                 }
             }
             let programs = Set(run.results.map(\.program)).sorted()
-            lines += ["Forwarding programs: \(programs.joined(separator: "; ")).", "",
+            lines += ["Forwarding programs: \(programs.joined(separator: "; ")).", ""]
+            let traffic = Self.trafficDescriptions(run)
+            if !traffic.isEmpty { lines += ["Traffic: \(traffic.joined(separator: "; ")).", ""] }
+            lines += [
                       "Lab method:", "",
                       "| path | proto | frame B | pps per director core | director ns/packet | frames per wakeup | pps delivered | delivered/sent | machine ns/packet |",
                       "|---|---|---|---|---|---|---|---|---|"]
@@ -74,6 +80,17 @@ extension BenchReport {
             lines.append("")
         }
         return lines
+    }
+
+    /// What the generator sent, once per description, in the order of the results; runs made
+    /// before the results said so sent TCP SYNs only.
+    private static func trafficDescriptions(_ run: ForwardingRun) -> [String] {
+        var seen: [String] = []
+        for r in run.results {
+            let text = r.traffic ?? (r.transport == "tcp" ? "TCP SYNs only (the generator before it sent ACKs)" : "UDP datagrams")
+            if !seen.contains(text) { seen.append(text) }
+        }
+        return seen
     }
 
     static func spread(_ s: Spread, _ digits: Int = 0) -> String {

@@ -4,7 +4,8 @@
 //
 // A thread in the director's namespace runs xdpha_drive (bpf/trafficgen.c) with BPF_PROG_RUN in
 // live-frames mode, ingress = the director's ens33, as fast as it can. xdpha_drive gives each
-// frame the next client source port and tail-calls:
+// frame the next client source port (TCP: an ACK, the lab method having opened every port's
+// connection with its SYN; the generator's counters are shared) and tail-calls:
 // - XDP path: the xdpha_entry attached to ens33, which steers and redirects to ens34 for real;
 // - IPVS path: xdpha_pass, so the kernel builds an skb and hands it to the stack on ens33
 //   (ip_rcv, IPVS, the DR transmit to the real through ens34), synchronously in this thread;

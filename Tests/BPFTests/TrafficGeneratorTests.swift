@@ -8,13 +8,16 @@ import Testing
 
 @Suite(.enabled(if: Lab.unavailableReason == nil), .serialized)
 struct TrafficGeneratorTests {
-    /// Ethernet + IPv4 192.0.2.100 -> 192.0.2.50 + TCP SYN to port 80 from `port`, checksums valid.
-    static func tcpSYN(sourcePort port: UInt16) -> [UInt8] {
+    static let syn: UInt8 = 0x02, ack: UInt8 = 0x10
+
+    /// Ethernet + IPv4 192.0.2.100 -> 192.0.2.50 + TCP to port 80 from `port` with `flags`
+    /// (a SYN unless told), checksums valid.
+    static func tcpSYN(sourcePort port: UInt16, flags: UInt8 = syn) -> [UInt8] {
         let source: [UInt8] = [192, 0, 2, 100], destination: [UInt8] = [192, 0, 2, 50]
         var ip: [UInt8] = [0x45, 0, 0, 40, 0, 1, 0x40, 0, 64, 6, 0, 0] + source + destination
         let ipSum = checksum(ip)
         ip[10] = UInt8(ipSum >> 8); ip[11] = UInt8(ipSum & 0xff)
-        var tcp: [UInt8] = [UInt8(port >> 8), UInt8(port & 0xff), 0, 80, 0, 0, 0, 1, 0, 0, 0, 0, 0x50, 0x02, 0xff, 0xff, 0, 0, 0, 0]
+        var tcp: [UInt8] = [UInt8(port >> 8), UInt8(port & 0xff), 0, 80, 0, 0, 0, 1, 0, 0, 0, 0, 0x50, flags, 0xff, 0xff, 0, 0, 0, 0]
         let sum = checksum(source + destination + [0, 6, 0, 20] + tcp)
         tcp[16] = UInt8(sum >> 8); tcp[17] = UInt8(sum & 0xff)
         return [2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x08, 0x00] + ip + tcp
@@ -37,10 +40,36 @@ struct TrafficGeneratorTests {
             #expect(result.verdict == XDPVerdict.tx.rawValue)
             let port = UInt16(result.packet[34]) << 8 | UInt16(result.packet[35])
             ports.append(port)
-            // The checksummed frame for that port, built from scratch, is what the program left.
-            #expect(result.packet == Self.tcpSYN(sourcePort: port))
+            // The checksummed frame for that port, built from scratch, is what the program left:
+            // a SYN on the first pass over the ports, an ACK after.
+            #expect(result.packet == Self.tcpSYN(sourcePort: port, flags: ports.count <= 3 ? Self.syn : Self.ack))
         }
         #expect(ports == [10000, 10001, 10002, 10000])
+    }
+
+    /// A live-frames page keeps the previous run's rewrite, so the flags and the checksum must come
+    /// out right from whatever the frame holds: each port's first frame a SYN (opening the
+    /// connection), every later one an ACK (flags ACK only), after UDP frames too.
+    @Test func eachPortOpensWithASYNAndContinuesWithACKsWhateverTheFrameHeld() throws {
+        let generator = try TrafficGenerator()
+        try generator.setSourcePorts(first: 30000, count: 2)
+        // UDP frames first: they take ports but must not use up the SYNs.
+        var udp = Self.tcpSYN(sourcePort: 30000)
+        udp[23] = 17
+        #expect(try generator.testRunGenerator(frame: udp).verdict == XDPVerdict.tx.rawValue)
+        // Templates as a recycled page may hold them: a SYN, an ACK, and flags no run writes.
+        let held = [Self.tcpSYN(sourcePort: 30001, flags: Self.ack), Self.tcpSYN(sourcePort: 30000),
+                    Self.tcpSYN(sourcePort: 30000, flags: 0x1f), Self.tcpSYN(sourcePort: 30001, flags: Self.ack)]
+        var seen: [(UInt16, UInt8)] = []
+        for frame in held {
+            let result = try generator.testRunGenerator(frame: frame)
+            #expect(result.verdict == XDPVerdict.tx.rawValue)
+            let port = UInt16(result.packet[34]) << 8 | UInt16(result.packet[35])
+            seen.append((port, result.packet[47]))
+            #expect(result.packet == Self.tcpSYN(sourcePort: port, flags: result.packet[47]))
+        }
+        #expect(seen.map(\.0) == [30001, 30000, 30001, 30000])
+        #expect(seen.map(\.1) == [Self.syn, Self.syn, Self.ack, Self.ack])
     }
 
     /// xdpha_drive (the saturated forwarding method's driver): the next port, the configured MACs,
@@ -62,11 +91,12 @@ struct TrafficGeneratorTests {
         #expect(Array(discarded.packet[0..<12]) == director + client)
         #expect(Array(discarded.packet[12...]) == Array(Self.tcpSYN(sourcePort: 20001)[12...]))
 
-        // Handed to the generator (XDP_TX), which takes the port after that one.
+        // Handed to the generator (XDP_TX), which takes the port after that one; both ports had
+        // their SYN, so the driver and then the generator make ACKs.
         try generator.setDriveTarget(programFD: generator.generatorFD)
         let sent = try generator.testRunDrive(frame: stale)
         #expect(sent.verdict == XDPVerdict.tx.rawValue)
-        #expect(Array(sent.packet[12...]) == Array(Self.tcpSYN(sourcePort: 20001)[12...]))
+        #expect(Array(sent.packet[12...]) == Array(Self.tcpSYN(sourcePort: 20001, flags: Self.ack)[12...]))
     }
 
     @Test func theSinkCountsAndDropsTCPAndPassesTheRest() throws {
