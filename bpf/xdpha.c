@@ -1,9 +1,9 @@
 /*
  * xdpha.c: the one XDP entry program per interface.
  *
- * It parses each frame once, counts it by traffic class, and then hands it to the stages that
- * the control plane switched on for this interface (VRRP advert reception, DR steering; added by
- * later stages). Anything no stage claims leaves with XDP_PASS, untouched.
+ * It parses each frame once, hands it to the stages that the control plane switched on for this
+ * interface (VRRP advert reception, DR steering), and counts it by traffic class unless the DR
+ * stage forwarded it. Anything no stage claims leaves with XDP_PASS, untouched.
  *
  * Also here: xdpha_pass, a program that only passes (veth peers need one for XDP_TX frames to
  * arrive), and xdpha_floor, which swaps MACs and bounces the frame: the cost floor that the
@@ -58,35 +58,31 @@ static __always_inline __u32 iface_flags(__u32 ifindex)
     return iface ? iface->flags : 0;
 }
 
-SEC("xdp")
-int xdpha_entry(struct xdp_md *ctx)
+/* Counts a frame by class: all frames but those the DR stage forwards (xdpha_maps.h says why). */
+static __always_inline void count_traffic(enum parse_result result, const struct packet *p)
 {
-    void *data = (void *)(long)ctx->data;
-    void *data_end = (void *)(long)ctx->data_end;
-    struct packet p = {};
     __u32 zero = 0;
     struct xdpha_traffic_counts *counts = bpf_map_lookup_elem(&xdpha_traffic, &zero);
 
     count(counts, XDPHA_TRAFFIC_ALL);
-    enum parse_result result = parse_packet(data, data_end, &p);
-    if (p.vlan_tags)
+    if (p->vlan_tags)
         count(counts, XDPHA_TRAFFIC_VLAN);
     if (result == PARSE_TRUNCATED) {
         count(counts, XDPHA_TRAFFIC_TRUNCATED);
-        return XDP_PASS;
+        return;
     }
     if (result == PARSE_NOT_IP) {
-        count(counts, p.eth_proto == ETH_P_ARP ? XDPHA_TRAFFIC_ARP : XDPHA_TRAFFIC_OTHER);
-        return XDP_PASS;
+        count(counts, p->eth_proto == ETH_P_ARP ? XDPHA_TRAFFIC_ARP : XDPHA_TRAFFIC_OTHER);
+        return;
     }
 
-    count(counts, p.eth_proto == ETH_P_IP ? XDPHA_TRAFFIC_IPV4 : XDPHA_TRAFFIC_IPV6);
-    if (p.fragment)
+    count(counts, p->eth_proto == ETH_P_IP ? XDPHA_TRAFFIC_IPV4 : XDPHA_TRAFFIC_IPV6);
+    if (p->fragment)
         count(counts, XDPHA_TRAFFIC_FRAGMENT);
-    if (p.options)
+    if (p->options)
         count(counts, XDPHA_TRAFFIC_IP_OPTIONS);
 
-    switch (p.l4_proto) {
+    switch (p->l4_proto) {
     case IPPROTO_ICMP:
     case IPPROTO_ICMPV6:
         count(counts, XDPHA_TRAFFIC_ICMP);
@@ -101,20 +97,44 @@ int xdpha_entry(struct xdp_md *ctx)
         count(counts, XDPHA_TRAFFIC_UDP);
         break;
     }
+}
 
+/* The stages switched on for the ingress interface, in order; XDP_PASS when none claims it. */
+static __always_inline int run_stages(struct xdp_md *ctx, struct packet *p, int *forwarded)
+{
     __u32 flags = iface_flags(ctx->ingress_ifindex);
     int verdict;
     if (flags & XDPHA_IFACE_VRRP_RX) {
-        verdict = vrrp_stage(ctx, &p);
+        verdict = vrrp_stage(ctx, p);
         if (verdict != STAGE_CONTINUE)
             return verdict;
     }
     if (flags & XDPHA_IFACE_DR_STEER) {
-        verdict = dr_stage(ctx, &p);
-        if (verdict != STAGE_CONTINUE)
+        verdict = dr_stage(ctx, p);
+        if (verdict != STAGE_CONTINUE) {
+            *forwarded = verdict == XDP_TX || verdict == XDP_REDIRECT;
             return verdict;
+        }
     }
     return XDP_PASS;
+}
+
+SEC("xdp")
+int xdpha_entry(struct xdp_md *ctx)
+{
+    void *data = (void *)(long)ctx->data;
+    void *data_end = (void *)(long)ctx->data_end;
+    struct packet p = {};
+    enum parse_result result = parse_packet(data, data_end, &p);
+    int verdict = XDP_PASS;
+    int forwarded = 0;
+    if (result != PARSE_TRUNCATED && result != PARSE_NOT_IP)
+        verdict = run_stages(ctx, &p, &forwarded);
+    /* A forwarded frame is counted once, at its real (the bulk of a director's frames: the
+     * class counters cost as much again as the rest of their bookkeeping). */
+    if (!forwarded)
+        count_traffic(result, &p);
+    return verdict;
 }
 
 SEC("xdp")

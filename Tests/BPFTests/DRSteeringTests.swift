@@ -159,6 +159,20 @@ struct DRSteeringTests {
         #expect(outcomes.values.allSatisfy { $0 == 0 })
     }
 
+    /// A forwarded frame is counted once, at its real; what the stage leaves to the kernel is
+    /// counted by class as any other frame.
+    @Test func forwardedFramesAreCountedAtTheirRealNotByClass() async throws {
+        let fixture = try await DRFixture([drService(reals: drReals(2))])
+        #expect(try await fixture.run(DRFrame(from: "192.0.2.50", to: drVIP)).verdict == XDPVerdict.tx.rawValue)
+        #expect(try await fixture.program.trafficCount(.all) == 0)
+        #expect(try await fixture.program.drServiceCounters(id: fixture.state.services[0].id).packets == 1)
+        var unserved = DRFrame(from: "192.0.2.50", to: drVIP)
+        unserved.destinationPort = 22
+        #expect(try await fixture.run(unserved).verdict == XDPVerdict.pass.rawValue)
+        let counts = try await fixture.program.trafficCounts()
+        #expect(counts[.all] == 1 && counts[.ipv4] == 1 && counts[.tcp] == 1)
+    }
+
     @Test func aVIPOnAPortWithoutServicePasses() async throws {
         let fixture = try await DRFixture([drService(reals: drReals(2))])
         var frame = DRFrame(from: "192.0.2.50", to: drVIP)

@@ -20,7 +20,9 @@
  * Traffic classes the entry program counts (per-CPU array xdpha_traffic: one entry, key 0, a
  * struct xdpha_traffic_counts: one map lookup per frame however many classes it counts in).
  * The counters let an operator (and the lab tests) see what reached the program and why it was
- * passed on, before any stage acts on it.
+ * passed on. Frames the DR stage forwards are not counted here but at their real
+ * (xdpha_dr_real_stats): on a director they are nearly all the traffic, and counting them twice
+ * cost about a tenth of the forwarding path's instructions (measured on Linux 6.1).
  */
 enum {
     XDPHA_TRAFFIC_ALL = 0,       /* every frame the program saw */
