@@ -30,18 +30,21 @@ public enum FlowHash {
 
     /// dr_flow_hash(): the hash a service that hashes on `fields` schedules the flow by.
     public static func hash(_ key: FlowKey, fields: FlowFields) -> UInt64 {
-        var bytes = [UInt8](repeating: 0, count: keySize)
-        if fields.contains(.sourceAddress) { bytes.replaceSubrange(0..<key.source.bytes.count, with: key.source.bytes) }
-        if fields.contains(.destinationAddress) {
-            bytes.replaceSubrange(16..<16 + key.destination.bytes.count, with: key.destination.bytes)
+        // On the stack: the tests and the control plane predict many flows.
+        withUnsafeTemporaryAllocation(byteCount: keySize, alignment: 8) { raw in
+            raw.initializeMemory(as: UInt8.self, repeating: 0)
+            if fields.contains(.sourceAddress) { raw.copyBytes(from: key.source.bytes) }
+            if fields.contains(.destinationAddress) {
+                UnsafeMutableRawBufferPointer(rebasing: raw[16..<32]).copyBytes(from: key.destination.bytes)
+            }
+            if fields.contains(.sourcePort) { raw.storeBytes(of: key.sourcePort.bigEndian, toByteOffset: 32, as: UInt16.self) }
+            if fields.contains(.destinationPort) {
+                raw.storeBytes(of: key.destinationPort.bigEndian, toByteOffset: 34, as: UInt16.self)
+            }
+            if fields.contains(.transportProtocol) { raw[36] = key.transport.rawValue }
+            raw[37] = key.source.family.rawValue
+            return hash(keyBytes: UnsafeRawBufferPointer(raw))
         }
-        if fields.contains(.sourcePort) { bytes[32] = UInt8(key.sourcePort >> 8); bytes[33] = UInt8(key.sourcePort & 0xff) }
-        if fields.contains(.destinationPort) {
-            bytes[34] = UInt8(key.destinationPort >> 8); bytes[35] = UInt8(key.destinationPort & 0xff)
-        }
-        if fields.contains(.transportProtocol) { bytes[36] = key.transport.rawValue }
-        bytes[37] = key.source.family.rawValue
-        return bytes.withUnsafeBytes { hash(keyBytes: $0) }
     }
 
     /// dr_key_hash() over the 40 bytes of a struct xdpha_dr_flow_key; never 0.
