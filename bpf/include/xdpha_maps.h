@@ -233,8 +233,8 @@ struct xdpha_vrrp_event {
  *
  * Ring updates are atomic for the data path through map-in-map: xdpha_dr_rings holds, per
  * service id, an inner ARRAY that the control plane builds completely and then swaps in with one
- * update of the outer slot. Slot 0 of an inner ring holds the number of slots after it, so a ring
- * and its size can never be seen from two different generations.
+ * update of the outer slot. Block 0 of an inner ring holds its number of slots, so a ring and its
+ * size can never be seen from two different generations.
  */
 #define XDPHA_DR_MAX_SERVICES  256        /* service ids are 0 ..< this */
 #define XDPHA_DR_MAX_REALS     4096       /* real indices are 0 ..< this (one per service member) */
