@@ -44,7 +44,11 @@ struct BenchReport: Codable {
     /// Rewrites one part of the report in `directory` (the --*-only runs), keeping the others.
     static func update(in directory: URL, _ change: (inout BenchReport) -> Void) throws {
         let json = directory.appendingPathComponent("summary.json")
-        var report = try JSONDecoder().decode(BenchReport.self, from: Data(contentsOf: json))
+        // A directory without a summary yet starts one with this part alone.
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var report = FileManager.default.fileExists(atPath: json.path)
+            ? try JSONDecoder().decode(BenchReport.self, from: Data(contentsOf: json))
+            : BenchReport(machine: Machine.current(), failover: [], advertCost: [], packetCost: [])
         change(&report)
         report.machine = Machine.current()
         try report.write(to: directory)
