@@ -56,26 +56,27 @@ extension BenchReport {
             lines += ["Forwarding programs: \(programs.joined(separator: "; ")).", ""]
             let traffic = Self.trafficDescriptions(run)
             if !traffic.isEmpty { lines += ["Traffic: \(traffic.joined(separator: "; ")).", ""] }
-            lines += [
-                      "Lab method:", "",
-                      "| path | proto | frame B | pps per director core | director ns/packet | frames per wakeup | pps delivered | delivered/sent | machine ns/packet |",
-                      "|---|---|---|---|---|---|---|---|---|"]
-            for r in run.results {
-                lines.append("| \(r.path.rawValue) | \(r.transport) | \(r.frameBytes) | \(Self.spread(r.ppsPerDirectorCore)) | \(Self.spread(r.directorNanosecondsPerPacket)) | \(Self.spread(r.framesPerWakeup, 1)) | \(Self.spread(r.pps)) | \(String(format: "%.2f", r.deliveredShare)) | \(Self.spread(r.machineNanosecondsPerPacket)) |")
-            }
+            lines += ["Lab method:", ""]
+            lines += MarkdownTable.lines(["path", "proto", "frame B", "pps per director core", "director ns/packet", "frames per wakeup",
+                                          "pps delivered", "delivered/sent", "machine ns/packet"], run.results.map { r in
+                [r.path.rawValue, r.transport, "\(r.frameBytes)", Self.spread(r.ppsPerDirectorCore), Self.spread(r.directorNanosecondsPerPacket),
+                 Self.spread(r.framesPerWakeup, 1), Self.spread(r.pps), String(format: "%.2f", r.deliveredShare),
+                 Self.spread(r.machineNanosecondsPerPacket)]
+            })
             if let saturated = run.saturated, !saturated.isEmpty {
-                lines += ["", "Saturated method:", "",
-                          "| path | proto | frame B | pps per core | ns/packet | harness floor ns | ns over the floor | delivered: saturated / paced |",
-                          "|---|---|---|---|---|---|---|---|"]
-                for r in saturated {
-                    lines.append("| \(r.path.rawValue) | \(r.transport) | \(r.frameBytes) | \(Self.spread(r.ppsPerCore)) | \(Self.spread(r.nanosecondsPerPacket)) | \(Self.spread(r.floorNanosecondsPerPacket)) | \(Self.spread(r.overFloorNanoseconds)) | \(String(format: "%.2f / %.2f", r.deliveredShare, r.pacedDeliveredShare)) |")
-                }
+                lines += ["", "Saturated method:", ""]
+                lines += MarkdownTable.lines(["path", "proto", "frame B", "pps per core", "ns/packet", "harness floor ns", "ns over the floor",
+                                              "delivered: saturated / paced"], saturated.map { r in
+                    [r.path.rawValue, r.transport, "\(r.frameBytes)", Self.spread(r.ppsPerCore), Self.spread(r.nanosecondsPerPacket),
+                     Self.spread(r.floorNanosecondsPerPacket), Self.spread(r.overFloorNanoseconds),
+                     String(format: "%.2f / %.2f", r.deliveredShare, r.pacedDeliveredShare)]
+                })
             }
             let ratios = Self.ratioRows(run)
             if !ratios.isEmpty {
-                lines += ["", "XDP / IPVS per core, both methods (target: at least 5x):", "",
-                          "| proto | frame B | lab: XDP | lab: IPVS | lab ratio | saturated: XDP | saturated: IPVS | saturated ratio | ratio over the floor |",
-                          "|---|---|---|---|---|---|---|---|---|"] + ratios
+                lines += ["", "XDP / IPVS per core, both methods (target: at least 5x):", ""]
+                lines += MarkdownTable.lines(["proto", "frame B", "lab: XDP", "lab: IPVS", "lab ratio", "saturated: XDP", "saturated: IPVS",
+                                              "saturated ratio", "ratio over the floor"], ratios)
             }
             lines.append("")
         }
@@ -97,22 +98,22 @@ extension BenchReport {
         String(format: "%.\(digits)f [%.\(digits)f-%.\(digits)f]", s.median, s.min, s.max)
     }
 
-    private static func ratioRows(_ run: ForwardingRun) -> [String] {
+    private static func ratioRows(_ run: ForwardingRun) -> [[String]] {
         run.results.filter { $0.path == .xdp }.compactMap { xdp in
             guard let ipvs = run.results.first(where: { $0.path == .ipvs && $0.transport == xdp.transport && $0.frameBytes == xdp.frameBytes }),
                   ipvs.ppsPerDirectorCore.median > 0 else { return nil }
             let ratio = xdp.ppsPerDirectorCore.median / ipvs.ppsPerDirectorCore.median
-            var row = "| \(xdp.transport) | \(xdp.frameBytes) | \(Int(xdp.ppsPerDirectorCore.median)) | \(Int(ipvs.ppsPerDirectorCore.median)) | \(String(format: "%.2fx", ratio))"
+            let row = [xdp.transport, "\(xdp.frameBytes)", "\(Int(xdp.ppsPerDirectorCore.median))", "\(Int(ipvs.ppsPerDirectorCore.median))",
+                       String(format: "%.2fx", ratio)]
             let cell = { (path: ForwardingPath) in
                 run.saturated?.first { $0.path == path && $0.transport == xdp.transport && $0.frameBytes == xdp.frameBytes }
             }
             if let sx = cell(.xdp), let si = cell(.ipvs), sx.ppsPerCore.median > 0, si.ppsPerCore.median > 0 {
                 let overFloor = si.overFloorNanoseconds.median / max(sx.overFloorNanoseconds.median, 1)
-                row += " | \(Int(sx.ppsPerCore.median)) | \(Int(si.ppsPerCore.median)) | \(String(format: "%.2fx", sx.ppsPerCore.median / si.ppsPerCore.median)) | \(String(format: "%.2fx", overFloor)) |"
-            } else {
-                row += " | - | - | - | - |"
+                return row + ["\(Int(sx.ppsPerCore.median))", "\(Int(si.ppsPerCore.median))",
+                              String(format: "%.2fx", sx.ppsPerCore.median / si.ppsPerCore.median), String(format: "%.2fx", overFloor)]
             }
-            return row
+            return row + ["-", "-", "-", "-"]
         }
     }
 }
