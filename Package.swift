@@ -40,7 +40,8 @@ let package = Package(
 
         // Pure logic: no sockets, no netlink, no BPF.
         .target(name: "VRRP"),
-        .target(name: "Config"),
+        .target(name: "SeededRandom"),
+        .target(name: "Config", dependencies: ["SeededRandom"]),
         // Generated configurations shared by the scale tests and the benchmarks.
         .target(name: "ConfigFixtures"),
         .target(name: "Balancer"),
@@ -104,8 +105,8 @@ let package = Package(
 
         .executableTarget(name: "xdpha-demo", dependencies: ["BPF", "NetLab"], path: "Sources/Demo"),
 
-        .testTarget(name: "VRRPTests", dependencies: ["VRRP"], resources: [.copy("Golden")]),
-        .testTarget(name: "ConfigTests", dependencies: ["Config", "ConfigFixtures"], resources: [.copy("Corpus")]),
+        .testTarget(name: "VRRPTests", dependencies: ["VRRP", "SeededRandom"], resources: [.copy("Golden")]),
+        .testTarget(name: "ConfigTests", dependencies: ["Config", "ConfigFixtures", "SeededRandom"], resources: [.copy("Corpus")]),
         .testTarget(name: "DaemonTests", dependencies: [
             "Daemon", "NetLab", "Config", "Dataplane", .product(name: "Logging", package: "swift-log"),
         ]),
@@ -117,7 +118,7 @@ let package = Package(
         .testTarget(name: "IPVSTests", dependencies: ["IPVS", "NetLab"]),
 
         .testTarget(name: "HealthCheckTests", dependencies: [
-            "HealthCheck", "NetLab",
+            "HealthCheck", "NetLab", "SeededRandom",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),

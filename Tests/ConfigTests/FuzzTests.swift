@@ -3,6 +3,7 @@
 // in memory (includes resolve against an in-memory file system that holds a file including
 // itself). Over a million inputs in all.
 import Foundation
+import SeededRandom
 import Testing
 @testable import Config
 

@@ -1,3 +1,4 @@
+import SeededRandom
 import Testing
 @testable import HealthCheck
 
@@ -57,7 +58,7 @@ import Testing
         let tick = 5 * ms
         var agenda = CheckAgenda<Int>(tick: tick)
         var due: [Int64] = []
-        var rng = SplitMix(seed: 7)
+        var rng = SplitMix64(seed: 7)
         for id in 0..<1000 {
             due.append(Int64.random(in: 0..<(1000 * ms), using: &rng))
             agenda.schedule(id, at: due[id])
@@ -80,15 +81,3 @@ import Testing
     }
 }
 
-/// A seeded generator, so the scale test is the same every run.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -1,6 +1,7 @@
 // keepalived's parameter substitution: `$NAME=VALUE` defines, `$NAME` (followed by whitespace or
 // the line end) and `${NAME}` are replaced by the value, recursively, at the time of use.
 // Undefined names stay as written. Predefined: _PWD, _INSTANCE, _RANDOM [MIN [MAX]], _HASH, _BANG.
+import SeededRandom
 
 struct ParameterTable {
     struct Definition {
@@ -146,15 +147,3 @@ struct ParameterTable {
     }
 }
 
-/// A small seeded generator so that `${_RANDOM}` is repeatable when a seed is given.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -1,7 +1,11 @@
 // Shared by the VRRP tests: a virtual clock, a seeded random generator, addresses and
 // configurations, and readers for the outputs of a VirtualRouter.
+import SeededRandom
 import Testing
 import VRRP
+
+/// Seeded, so a failing random case can be replayed from its seed.
+typealias SeededGenerator = SplitMix64
 
 /// A clock the test moves by hand.
 struct VirtualClock {
@@ -9,22 +13,6 @@ struct VirtualClock {
 
     mutating func advance(_ duration: Duration) { now = now.advanced(by: duration) }
     mutating func advance(to instant: MonotonicInstant) { now = instant }
-}
-
-/// SplitMix64: small, seeded and the same on every platform, so a failing random case can be
-/// replayed from its seed.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
 
 func ip(_ text: String) -> IPAddress {
