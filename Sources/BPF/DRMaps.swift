@@ -65,8 +65,9 @@ final class DRMaps {
         let keptIDs = Set(desired.services.filter { service in
             oldServices[service.id].map { Self.sameKey($0, service) } ?? false
         }.map(\.id))
-        func retire(_ previous: DRReal) throws {
-            try self.retireCounters(ofReal: previous.index, into: keptIDs.contains(previous.serviceID) ? previous.serviceID : nil)
+        func retire(_ index: UInt32) throws {
+            let serviceID = oldReals[index].map(\.serviceID).flatMap { keptIDs.contains($0) ? $0 : nil }
+            try self.retireCounters(ofReal: index, into: serviceID)
         }
 
         // 1. Services that go: unmatched first, so their ids are free to take.
@@ -83,11 +84,7 @@ final class DRMaps {
         // 2. Reals that are new or changed, before any ring names them.
         for real in desired.reals where old == nil || oldReals[real.index] != real {
             if old != nil && oldReals[real.index]?.generation != real.generation {
-                if let previous = oldReals[real.index] {
-                    try retire(previous)
-                } else {
-                    try realStats.zeroPerCPU(index: real.index, valueSize: MemoryLayout<xdpha_dr_stats>.size)
-                }
+                try retire(real.index)
             }
             var value = try DRMapRecords.realValue(real)
             try reals.update(key: real.index, value: &value)
@@ -128,7 +125,7 @@ final class DRMaps {
         for index in stale.subtracting(wantedIndices) {
             var cleared = xdpha_dr_real()
             try reals.update(key: index, value: &cleared)
-            if let previous = oldReals[index] { try retire(previous) }
+            if oldReals[index] != nil { try retire(index) }
         }
         programmed = desired
     }
