@@ -55,40 +55,31 @@ extension BPFMap {
 
     /// The values of every possible CPU for a per-CPU map's `index`, each `valueSize` bytes.
     func perCPUValues(index: UInt32, valueSize: Int) throws -> [[UInt8]] {
-        let stride = (valueSize + 7) / 8 * 8
-        let cpus = max(Int(libbpf_num_possible_cpus()), 1)
-        var buffer = [UInt8](repeating: 0, count: stride * cpus)
-        var key = index
-        let result = buffer.withUnsafeMutableBytes { bpf_map_lookup_elem(fd, &key, $0.baseAddress) }
-        try BPFError.check(result, "read \(name)[\(index)]")
-        return (0..<cpus).map { Array(buffer[$0 * stride ..< $0 * stride + valueSize]) }
+        try MapReading.perCPUValues(fd: fd, index: index, valueSize: valueSize)
     }
 
     /// Adds `words` to the first CPU's value at `index` of a per-CPU map whose values are 64-bit
     /// words: for counters only the control plane writes (the program's own would race).
     func addToPerCPU(index: UInt32, words: [UInt64]) throws {
-        let stride = words.count * 8
-        let cpus = max(Int(libbpf_num_possible_cpus()), 1)
-        var buffer = [UInt8](repeating: 0, count: stride * cpus)
-        var key = index
-        try BPFError.check(buffer.withUnsafeMutableBytes { bpf_map_lookup_elem(fd, &key, $0.baseAddress) },
-                           "read \(name)[\(index)]")
-        buffer.withUnsafeMutableBytes { raw in
-            for (offset, word) in words.enumerated() {
-                let sum = raw.loadUnaligned(fromByteOffset: offset * 8, as: UInt64.self) &+ word
-                raw.storeBytes(of: sum, toByteOffset: offset * 8, as: UInt64.self)
+        var buffer = try MapReading.perCPUValues(fd: fd, index: index, valueSize: words.count * 8)
+        buffer[0] = buffer[0].withUnsafeBytes { raw in
+            words.enumerated().flatMap { offset, word in
+                withUnsafeBytes(of: raw.loadUnaligned(fromByteOffset: offset * 8, as: UInt64.self) &+ word) { Array($0) }
             }
         }
-        let result = buffer.withUnsafeMutableBytes { bpf_map_update_elem(fd, &key, $0.baseAddress, UInt64(BPF_ANY)) }
-        try BPFError.check(result, "update \(name)[\(index)]")
+        try writePerCPU(index: index, buffer.flatMap { $0 })
     }
 
     func zeroPerCPU(index: UInt32, valueSize: Int) throws {
         let stride = (valueSize + 7) / 8 * 8
-        let cpus = max(Int(libbpf_num_possible_cpus()), 1)
-        var buffer = [UInt8](repeating: 0, count: stride * cpus)
+        try writePerCPU(index: index, [UInt8](repeating: 0, count: stride * MapReading.possibleCPUs))
+    }
+
+    /// Writes every CPU's value at `index` (each padded to 8 bytes, as the kernel lays them out).
+    private func writePerCPU(index: UInt32, _ values: [UInt8]) throws {
         var key = index
-        let result = buffer.withUnsafeMutableBytes { bpf_map_update_elem(fd, &key, $0.baseAddress, UInt64(BPF_ANY)) }
-        try BPFError.check(result, "clear \(name)[\(index)]")
+        var values = values
+        let result = values.withUnsafeMutableBytes { bpf_map_update_elem(fd, &key, $0.baseAddress, UInt64(BPF_ANY)) }
+        try BPFError.check(result, "update \(name)[\(index)]")
     }
 }

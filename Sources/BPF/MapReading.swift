@@ -35,9 +35,12 @@ enum MapReading {
         return true
     }
 
+    static var possibleCPUs: Int { max(Int(libbpf_num_possible_cpus()), 1) }
+
+    /// The values of every possible CPU for a per-CPU map's `index`, each `valueSize` bytes.
     static func perCPUValues(fd: Int32, index: UInt32, valueSize: Int) throws -> [[UInt8]] {
         let stride = (valueSize + 7) / 8 * 8
-        let cpus = max(Int(libbpf_num_possible_cpus()), 1)
+        let cpus = possibleCPUs
         var buffer = [UInt8](repeating: 0, count: stride * cpus)
         var key = index
         let result = buffer.withUnsafeMutableBytes { bpf_map_lookup_elem(fd, &key, $0.baseAddress) }
