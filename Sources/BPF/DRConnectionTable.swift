@@ -33,16 +33,31 @@ enum DRConnectionTable {
         UInt32(truncatingIfNeeded: digest >> (64 - UInt64(XDPHA_DR_CONN_SET_BITS)))
     }
 
-    /// The slot holding `key`'s flow, or nil when its set holds none.
-    static func lookup(fd: Int32, _ key: xdpha_dr_flow_key) throws -> Entry? {
+    /// The slot holding `key`'s flow, or nil when its set holds none. Of two slots that hold it
+    /// (its SYN came again), the later in the set's order, as dr_conn_find() chooses.
+    static func lookup(table: Int32, order: Int32, _ key: xdpha_dr_flow_key) throws -> Entry? {
         var set = xdpha_dr_conn_set()
         let digest = digest(key)
         var number = setNumber(digest)
-        try BPFError.check(bpf_map_lookup_elem(fd, &number, &set), "read set \(number) of xdpha_dr_conns")
+        try BPFError.check(bpf_map_lookup_elem(table, &number, &set), "read set \(number) of xdpha_dr_conns")
         let digests = withUnsafeBytes(of: set.digest) { Array($0.bindMemory(to: UInt64.self)) }
-        guard let way = digests.firstIndex(of: digest) else { return nil }
+        let holding = digests.indices.filter { digests[$0] == digest }
+        guard var way = holding.last else { return nil }
+        if holding.count > 1 {
+            way = try slotsInOrder(order: order, set: number).last { holding.contains($0) } ?? way
+        }
         let reals = withUnsafeBytes(of: set.real) { Array($0.bindMemory(to: UInt16.self)) }
         let generations = withUnsafeBytes(of: set.generation) { Array($0.bindMemory(to: UInt32.self)) }
         return Entry(real: UInt32(reals[way]), generation: generations[way])
+    }
+
+    /// A set's slots in the order it gives them away (xdpha_dr_conn_order).
+    static func slotsInOrder(order: Int32, set number: UInt32) throws -> [Int] {
+        var line = number / UInt32(XDPHA_DR_CONN_ORDERS_PER_LINE)
+        var bytes = xdpha_dr_conn_order_line()
+        try BPFError.check(bpf_map_lookup_elem(order, &line, &bytes), "read line \(line) of xdpha_dr_conn_order")
+        let stored = withUnsafeBytes(of: bytes.order) { $0[Int(number % UInt32(XDPHA_DR_CONN_ORDERS_PER_LINE))] }
+        let decoded = Int(stored ^ UInt8(XDPHA_DR_CONN_ORDER_IDENTITY))
+        return (0..<Int(XDPHA_DR_CONN_WAYS)).map { (decoded >> (2 * $0)) & 3 }
     }
 }

@@ -22,6 +22,7 @@ final class DRMaps {
     let serviceStats: BPFMap
     let realStats: BPFMap
     let connections: BPFMap
+    let connectionOrder: BPFMap
     let outcomes: BPFMap
     let interfaces: BPFMap
 
@@ -48,6 +49,7 @@ final class DRMaps {
         serviceStats = try object.map(named: "xdpha_dr_service_stats")
         realStats = try object.map(named: "xdpha_dr_real_stats")
         connections = try object.map(named: "xdpha_dr_conns")
+        connectionOrder = try object.map(named: "xdpha_dr_conn_order")
         outcomes = try object.map(named: "xdpha_dr_outcomes")
         interfaces = try object.map(named: "xdpha_ifaces")
     }

@@ -62,6 +62,6 @@ extension EntryProgram {
                              ipProtocol: UInt8) throws -> UInt32? {
         let key = try DRConnectionTable.key(source: source, destination: destination, sourcePort: sourcePort,
                                             destinationPort: destinationPort, ipProtocol: ipProtocol)
-        return try DRConnectionTable.lookup(fd: dr.connections.fd, key)?.real
+        return try DRConnectionTable.lookup(table: dr.connections.fd, order: dr.connectionOrder.fd, key)?.real
     }
 }

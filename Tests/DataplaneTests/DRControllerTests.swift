@@ -35,10 +35,10 @@ private func controller(pins: PinDirectory? = nil) throws -> DRController {
                      resolver: TestLinks.resolved(reals))
 }
 
-private func flows(_ count: Int) -> [SynFrame] {
+private func flows(_ count: Int, tcpFlags: UInt8 = SynFrame.syn) -> [SynFrame] {
     (0..<count).map { i in
         SynFrame(source: IPAddress("198.51.100.\(1 + i % 200)")!, destination: IPAddress("192.0.2.50")!,
-                 sourcePort: UInt16(20000 + i))
+                 sourcePort: UInt16(20000 + i), tcpFlags: tcpFlags)
     }
 }
 
@@ -101,8 +101,9 @@ struct DRControllerTests {
             #expect(earlier?.index == real.index && earlier?.generation == real.generation)
         }
 
+        // Frames of the connections the SYNs opened (a SYN would be a new connection).
         var moved = 0
-        for frame in flows(600) {
+        for frame in flows(600, tcpFlags: SynFrame.ack) {
             let now = realOf(try await after.program.testRunEntry(frame: frame.bytes))
             switch chosen[frame.sourcePort] {
             case "192.0.2.13":

@@ -1,5 +1,6 @@
-// A TCP SYN in Ethernet and IPv4, as a client sends it to a VIP: what the DR stage steers. Only
-// the IPv4 header checksum is filled in; the stage reads no other.
+// A TCP SYN in Ethernet and IPv4, as a client sends it to a VIP: what the DR stage steers (or,
+// with `tcpFlags` = ack, a later frame of that connection). Only the IPv4 header checksum is
+// filled in; the stage reads no other.
 import Balancer
 import BPF
 import Dataplane
@@ -12,6 +13,10 @@ struct SynFrame {
     var destination: IPAddress
     var sourcePort: UInt16
     var destinationPort: UInt16 = 80
+    var tcpFlags: UInt8 = SynFrame.syn
+
+    static let syn: UInt8 = 0x02
+    static let ack: UInt8 = 0x10
 
     var flow: FlowKey {
         FlowKey(source: source, destination: destination, sourcePort: sourcePort, destinationPort: destinationPort,
@@ -27,7 +32,7 @@ struct SynFrame {
         ip[10] = UInt8(checksum >> 8)
         ip[11] = UInt8(checksum & 0xFF)
         let tcp: [UInt8] = [UInt8(sourcePort >> 8), UInt8(sourcePort & 0xFF), UInt8(destinationPort >> 8),
-                            UInt8(destinationPort & 0xFF), 0, 0, 0, 1, 0, 0, 0, 0, 0x50, 0x02, 0xFF, 0xFF, 0, 0, 0, 0]
+                            UInt8(destinationPort & 0xFF), 0, 0, 0, 1, 0, 0, 0, 0, 0x50, tcpFlags, 0xFF, 0xFF, 0, 0, 0, 0]
         return SynFrame.directorMAC + SynFrame.clientMAC + [0x08, 0x00] + ip + tcp
     }
 }

@@ -108,7 +108,6 @@ static __always_inline int dr_real_is(const struct xdpha_dr_real *real, __u32 se
            real->generation == generation;
 }
 
-/* The real the service's ring gives this flow, or XDPHA_DR_NO_REAL. */
 /* The real the service's ring gives this flow (`digest`: its dr_key_hash), or XDPHA_DR_NO_REAL. */
 static __always_inline __u32 dr_ring_pick(const struct xdpha_dr_service *svc,
                                           const struct xdpha_dr_flow_key *flow, __u64 digest)
@@ -212,23 +211,23 @@ static __always_inline int dr_forward(struct xdp_md *ctx, const struct xdpha_dr_
 }
 
 /*
- * The frame of a flow that `set` holds, sent to its real when that real still has the
+ * The frame of a flow that the table holds, sent to its real when that real still has the
  * generation the slot recorded; else STAGE_CONTINUE. `way` gets the flow's slot, or
  * DR_CONN_NONE: a flow whose real left keeps its slot.
  */
-static __always_inline int dr_follow_known(struct xdp_md *ctx, struct xdpha_dr_conn_set *set, __u64 digest,
+static __always_inline int dr_follow_known(struct xdp_md *ctx, struct dr_conn_place place, __u64 digest,
                                            int *way)
 {
-    int found = dr_conn_find(set, digest);
+    int found = dr_conn_find(place, digest);
     *way = found;
     if (found == DR_CONN_NONE)
         return STAGE_CONTINUE;
     found &= XDPHA_DR_CONN_WAYS - 1;
-    __u32 index = set->real[found];
+    __u32 index = place.set->real[found];
     struct xdpha_dr_real *real = dr_real(index);
-    if (!dr_flow_still_valid(real, set->generation[found]))
+    if (!dr_flow_still_valid(real, place.set->generation[found]))
         return STAGE_CONTINUE;
-    dr_conn_touch(set, found, dr_conn_now());
+    dr_conn_touch(place, found, dr_conn_now());
     return dr_forward(ctx, real, index, 0);
 }
 
@@ -241,12 +240,10 @@ static __always_inline int dr_follow_known(struct xdp_md *ctx, struct xdpha_dr_c
  * of a removed service are cleared, so an entry whose real still has its generation is this
  * service's real.
  *
- * A TCP SYN (a client opening a connection, nearly always unknown to the table) takes another
- * order: its service first (no VIP lookup), then, for a service whose ring is a pure hash (no
- * persistence, no round-robin cursor), the ring's slot, and only then the table. The table still
- * decides when it knows the flow (a retransmitted SYN, a client reusing its port), but the
- * set's cache line is fetched while the ring's is on its way, so the two memory latencies of a
- * new flow overlap instead of adding up.
+ * A TCP SYN (a client opening a connection) is a new connection and never asks the table, as in
+ * Katran: its service (no VIP lookup first), its scheduler, then its entry written without
+ * reading its set (dr_conns.h says why). A retransmitted SYN or a client reusing its port
+ * therefore follows the current ring, and that entry then is the flow's.
  */
 static __always_inline int dr_stage(struct xdp_md *ctx, struct packet *p)
 {
@@ -262,15 +259,17 @@ static __always_inline int dr_stage(struct xdp_md *ctx, struct packet *p)
                     (p->l4_proto == IPPROTO_TCP || p->l4_proto == IPPROTO_UDP);
     int opening = 0;
     int ports_read = steerable && dr_read_ports(data, data_end, p, &flow, &opening) == 0;
-    struct xdpha_dr_conn_set *set = 0;
+    struct dr_conn_place place = {};
+    __u8 order = 0;
     int way = DR_CONN_NONE;
     __u64 digest = 0;
-    int verdict;
     if (ports_read) {
         digest = dr_key_hash(&flow);
-        set = dr_conn_set(digest);
-        if (set && !opening) {
-            verdict = dr_follow_known(ctx, set, digest, &way);
+        place = dr_conn_place(digest);
+        if (place.set && opening)
+            order = dr_conn_order(place);
+        if (place.set && !opening) {
+            int verdict = dr_follow_known(ctx, place, digest, &way);
             if (verdict != STAGE_CONTINUE)
                 return verdict;
         }
@@ -304,28 +303,17 @@ static __always_inline int dr_stage(struct xdp_md *ctx, struct packet *p)
             return dr_pass(XDPHA_DR_PASS_NO_SERVICE);
     }
 
-    /* A pure hash ring has no side effects, so a SYN may ask it before the table. */
-    int ring_first = opening && svc->scheduler == XDPHA_DR_SCHED_HASH && svc->persistence_timeout == 0;
-    __u32 index = XDPHA_DR_NO_REAL;
-    if (ring_first)
-        index = dr_ring_pick(svc, &flow, digest);
-    if (opening && set) {
-        verdict = dr_follow_known(ctx, set, digest, &way);
-        if (verdict != STAGE_CONTINUE)
-            return verdict;
-    }
-
-    /* Not in the table, or its real left: a real for a new flow. */
-    if (!ring_first)
-        index = dr_schedule(svc, &flow, digest);
+    /* Not in the table, or its real left, or a SYN: a real for a new flow. */
+    __u32 index = dr_schedule(svc, &flow, digest);
     struct xdpha_dr_real *real = dr_real(index);
     if (!real || !(real->flags & XDPHA_DR_REAL_IN_USE) || real->service_id != svc->id)
         return dr_pass(XDPHA_DR_PASS_NO_REAL);
-    if (set) {
+    if (place.set) {
         __u16 now = dr_conn_now();
-        if (way == DR_CONN_NONE)
-            way = dr_conn_victim(set, now);
-        dr_conn_write(set, way, digest, index, real->generation, now);
+        if (opening)
+            dr_conn_claim(place, order, digest, index, real->generation, now);
+        else
+            dr_conn_insert(place, way, digest, index, real->generation, now);
     }
     return dr_forward(ctx, real, index, 1);
 }

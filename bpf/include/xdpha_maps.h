@@ -347,14 +347,25 @@ struct xdpha_dr_ring_block {
  * page-aligned, so a set never straddles two lines). A flow lives in one set, in any of its
  * slots, known by a 64-bit digest of its struct xdpha_dr_flow_key: dr_key_hash() in
  * dr_hash.h, which Swift computes the same way (FlowHash.swift); the set number is the
- * digest's top bits. A new flow takes a free slot of its set, else the one seen least recently.
- * Entries leave only when their slot is taken (no FIN/RST tracking). */
+ * digest's top bits. A new flow takes the slot its set gives away first: a free one, else the
+ * one seen least recently. Entries leave only when their slot is taken (no FIN/RST tracking).
+ *
+ * xdpha_dr_conn_order (ARRAY, key: set number / XDPHA_DR_CONN_ORDERS_PER_LINE) keeps, beside the
+ * table, each set's slots in the order they are given away: one byte per set, slot numbers of two
+ * bits each, the one to give away first in bits 0-1, the one seen last in bits 6-7, stored XORed
+ * with XDPHA_DR_CONN_ORDER_IDENTITY so that a zeroed map holds the order 0, 1, 2, 3. A TCP SYN
+ * takes its slot from this byte without reading its set (dr_conns.h says why); whoever reads a
+ * set anyway writes its order anew. When a flow has two slots (its SYN came again), the one later
+ * in the order is its entry. */
 #define XDPHA_DR_CONN_WAYS     4
 #define XDPHA_DR_CONN_SET_BITS 16
 #define XDPHA_DR_CONN_SETS     (1u << XDPHA_DR_CONN_SET_BITS)
 #define XDPHA_DR_MAX_FLOWS     (XDPHA_DR_CONN_SETS * XDPHA_DR_CONN_WAYS)
 #define XDPHA_DR_CONN_SEED     0x9e3779b97f4a7c15ull /* start of the digest and of the flow hash */
 #define XDPHA_DR_CONN_SEEN_SHIFT 8   /* seen = jiffies >> this: about 0.25 s (HZ 1000) to 1 s (HZ 250) */
+#define XDPHA_DR_CONN_ORDERS_PER_LINE 64
+#define XDPHA_DR_CONN_ORDER_LINES (XDPHA_DR_CONN_SETS / XDPHA_DR_CONN_ORDERS_PER_LINE)
+#define XDPHA_DR_CONN_ORDER_IDENTITY 0xe4  /* 0 | 1 << 2 | 2 << 4 | 3 << 6 */
 
 /* What the digest is computed over (never stored). */
 struct xdpha_dr_flow_key {
@@ -372,6 +383,10 @@ struct xdpha_dr_conn_set {
     __u32 generation[XDPHA_DR_CONN_WAYS];  /* the real's generation when chosen: a reused index is not followed */
     __u16 real[XDPHA_DR_CONN_WAYS];        /* real index (XDPHA_DR_MAX_REALS fits) */
     __u16 seen[XDPHA_DR_CONN_WAYS];        /* jiffies >> XDPHA_DR_CONN_SEEN_SHIFT when last used, wrapping */
+};
+
+struct xdpha_dr_conn_order_line {
+    __u8 order[XDPHA_DR_CONN_ORDERS_PER_LINE];  /* set (line * 64 + i): its order ^ XDPHA_DR_CONN_ORDER_IDENTITY */
 };
 
 /* xdpha_dr_persist (LRU_HASH): persistence_timeout, a client address pinned to a real. */
