@@ -2,10 +2,11 @@
 // actor), so it is never used from two threads at once.
 //
 // The order of the writes is what keeps every packet steered by a consistent state: a service
-// that goes away stops being matched before its id can be reused; a real is written before any
-// ring names it and cleared only after no ring does; a ring is built completely in a fresh inner
-// map and swapped in with one update of xdpha_dr_rings (the data path sees the old ring or the
-// new one, never a mix). That a real index names one real from its write until its clear relies
+// that goes away stops being matched (in xdpha_dr_services and in the service index) before its
+// id can be reused; a real is written before any ring names it and cleared only after no ring
+// does; a ring, like the service index, is built completely in a fresh inner map and swapped in
+// with one update of its outer map (the data path sees the old one or the new one, never a mix);
+// the index names a service only once its ring and its entry in xdpha_dr_services are in place. That a real index names one real from its write until its clear relies
 // on the caller not reusing, within one write, an index it frees (Balancer's planner does not).
 // A real's ARRAY entry is copied in place, so a reader racing that one copy may see old and new
 // fields of that real mixed for one packet.
@@ -16,6 +17,7 @@ import Foundation
 final class DRMaps {
     private let vips: BPFMap
     private let services: BPFMap
+    private let serviceIndex: BPFMap
     private let reals: BPFMap
     private let rings: BPFMap
     private let egress: BPFMap
@@ -30,6 +32,8 @@ final class DRMaps {
     /// failed one: the next write then clears whatever it does not want from every slot, and
     /// leaves counters alone (they may belong to maps that outlived a previous writer).
     private var programmed: DRDataPath?
+    /// The records the service index holds (DRServiceIndex), under the same rule: nil unknown.
+    private var indexed: Set<[UInt8]>?
     private var egressDevices: Set<UInt32> = []
     private var egressKnown = false
 
@@ -43,6 +47,7 @@ final class DRMaps {
     init(object: BPFObject) throws {
         vips = try object.map(named: "xdpha_dr_vips")
         services = try object.map(named: "xdpha_dr_services")
+        serviceIndex = try object.map(named: "xdpha_dr_service_index")
         reals = try object.map(named: "xdpha_dr_reals")
         rings = try object.map(named: "xdpha_dr_rings")
         egress = try object.map(named: "xdpha_dr_egress")
@@ -58,6 +63,10 @@ final class DRMaps {
         try DRDataPathValidation.check(desired)
         let old = programmed
         programmed = nil
+        let wasIndexed = indexed
+        indexed = nil
+        let wantedRecords = try Set(desired.services.map(DRServiceIndex.record))
+        let keptRecords = wasIndexed?.intersection(wantedRecords) ?? []
         let oldServices = Dictionary(uniqueKeysWithValues: (old?.services ?? []).map { ($0.id, $0) })
         let oldReals = Dictionary(uniqueKeysWithValues: (old?.reals ?? []).map { ($0.index, $0) })
         let wantedServiceKeys = try Set(desired.services.map { try keyBytes(DRMapRecords.serviceKey($0)) })
@@ -75,6 +84,9 @@ final class DRMaps {
         // 1. Services that go: unmatched first, so their ids are free to take.
         for key in try services.keys(size: MemoryLayout<xdpha_dr_service_key>.size) where !wantedServiceKeys.contains(key) {
             try services.delete(keyBytes: key)
+        }
+        if wasIndexed != keptRecords {
+            try swapServiceIndex(keptRecords)
         }
         for id in 0..<UInt32(DRDataPath.maxServices) where !wantedIDs.contains(id) && (old == nil || oldServices[id] != nil) {
             try rings.delete(key: id, missingIsFine: true)
@@ -107,6 +119,9 @@ final class DRMaps {
             var value = DRMapRecords.serviceValue(service)
             try services.update(key: &key, value: &value)
         }
+        if keptRecords != wantedRecords {
+            try swapServiceIndex(wantedRecords)
+        }
 
         // 4. VIPs: one entry per address, counting its services.
         var perAddress: [[UInt8]: UInt32] = [:]
@@ -130,6 +145,7 @@ final class DRMaps {
             if oldReals[index] != nil { try retire(index) }
         }
         programmed = desired
+        indexed = wantedRecords
     }
 
     private static func sameKey(_ one: DRService, _ other: DRService) -> Bool {
@@ -181,32 +197,68 @@ final class DRMaps {
             try rings.delete(key: id, missingIsFine: true)
             return
         }
-        let blockSize = MemoryLayout<xdpha_dr_ring_block>.size
-        let fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "xdpha_dr_ring", 4, UInt32(blockSize),
-                                UInt32(DRRingLayout.blockCount), nil)
-        try BPFError.check(fd, "create the ring of DR service \(id)")
+        try swapInner(of: rings, key: id, name: "xdpha_dr_ring", valueSize: MemoryLayout<xdpha_dr_ring_block>.size,
+                      entries: DRRingLayout.blockCount, values: DRRingLayout.blocks(ring), what: "the ring of DR service \(id)")
+    }
+
+    /// What the service index holds, by slot (user space reads an inner map's id from the outer map).
+    func serviceIndexRecords() throws -> [Int: [UInt8]] {
+        var zero: UInt32 = 0
+        var innerID: UInt32 = 0
+        guard bpf_map_lookup_elem(serviceIndex.fd, &zero, &innerID) == 0 else { return [:] }
+        let inner = bpf_map_get_fd_by_id(innerID)
+        try BPFError.check(inner, "open the DR service index")
+        defer { close(inner) }
+        var records: [Int: [UInt8]] = [:]
+        var record = [UInt8](repeating: 0, count: DRServiceIndex.recordSize)
+        for slot in 0..<UInt32(DRServiceIndex.slots) {
+            var key = slot
+            try BPFError.check(bpf_map_lookup_elem(inner, &key, &record), "read slot \(slot) of the DR service index")
+            if record.contains(where: { $0 != 0 }) { records[Int(slot)] = record }
+        }
+        return records
+    }
+
+    /// Removes a service from xdpha_dr_services only, leaving the index as it is: lets a test tell
+    /// which of the two a frame was steered by. The next write puts the entry back.
+    func forgetServiceRecord(_ key: xdpha_dr_service_key) throws {
+        var key = key
+        try BPFError.check(bpf_map_delete_elem(services.fd, &key), "delete from xdpha_dr_services")
+        programmed = nil
+    }
+
+    /// A new service index holding `records`, swapped into xdpha_dr_service_index[0].
+    private func swapServiceIndex(_ records: Set<[UInt8]>) throws {
+        let layout = DRServiceIndex.layout(records)
+        try swapInner(of: serviceIndex, key: 0, name: "xdpha_dr_svcidx", valueSize: DRServiceIndex.recordSize,
+                      entries: DRServiceIndex.slots, values: layout.values, what: "the DR service index")
+    }
+
+    /// Creates an ARRAY of `entries` values of `valueSize` bytes, fills it with `values` (the
+    /// leading ones; the rest stay zero), and puts it into `outer` at `key`.
+    private func swapInner(of outer: BPFMap, key: UInt32, name: String, valueSize: Int, entries: Int, values: [UInt8],
+                           what: String) throws {
+        let fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, name, 4, UInt32(valueSize), UInt32(entries), nil)
+        try BPFError.check(fd, "create \(what)")
         defer { close(fd) }
-        let values = DRRingLayout.blocks(ring)
-        let blocks = values.count / blockSize
-        let keys = (0..<UInt32(blocks)).map { $0 }
-        var count = UInt32(blocks)
+        let filled = values.count / valueSize
+        let keys = (0..<UInt32(filled)).map { $0 }
+        var count = UInt32(filled)
         var batch = bpf_map_batch_opts()
         batch.sz = MemoryLayout<bpf_map_batch_opts>.size
-        let result = bpf_map_update_batch(fd, keys, values, &count, &batch)
-        if result < 0 {
+        if filled > 0 && bpf_map_update_batch(fd, keys, values, &count, &batch) < 0 {
             // Kernels before 5.6 have no batch updates for arrays: one element at a time.
             for key in keys {
                 var key = key
                 let status = values.withUnsafeBytes {
-                    bpf_map_update_elem(fd, &key, $0.baseAddress! + Int(key) * blockSize, UInt64(BPF_ANY))
+                    bpf_map_update_elem(fd, &key, $0.baseAddress! + Int(key) * valueSize, UInt64(BPF_ANY))
                 }
-                try BPFError.check(status, "fill the ring of DR service \(id)")
+                try BPFError.check(status, "fill \(what)")
             }
         }
-        var key = id
+        var slot = key
         var inner = UInt32(fd)
-        try BPFError.check(bpf_map_update_elem(rings.fd, &key, &inner, UInt64(BPF_ANY)),
-                           "swap in the ring of DR service \(id)")
+        try BPFError.check(bpf_map_update_elem(outer.fd, &slot, &inner, UInt64(BPF_ANY)), "swap in \(what)")
     }
 
     private func keyBytes<Key>(_ key: Key) -> [UInt8] {

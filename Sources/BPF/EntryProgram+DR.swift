@@ -56,6 +56,16 @@ extension EntryProgram {
         try drSnapshot().outcomes
     }
 
+    /// The DR service index's records by slot (DRServiceIndex), for tests.
+    func drServiceIndexRecords() throws -> [Int: [UInt8]] {
+        try dr.serviceIndexRecords()
+    }
+
+    /// Removes a service from xdpha_dr_services only (DRMaps.forgetServiceRecord), for tests.
+    func drForgetServiceRecord(_ key: xdpha_dr_service_key) throws {
+        try dr.forgetServiceRecord(key)
+    }
+
     /// The real index the connection table holds for a flow, or nil when it holds none.
     /// Addresses are 4 or 16 bytes in network order.
     public func drConnection(source: [UInt8], destination: [UInt8], sourcePort: UInt16, destinationPort: UInt16,

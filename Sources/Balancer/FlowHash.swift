@@ -52,12 +52,20 @@ public enum FlowHash {
         precondition(raw.count == keySize, "a flow key is \(keySize) bytes")
         var h = seed
         for word in 0..<keySize / 8 {
-            h = (h ^ raw.loadUnaligned(fromByteOffset: word * 8, as: UInt64.self)) &* multiplier
-            h ^= h >> 32
+            h = mix(h, raw.loadUnaligned(fromByteOffset: word * 8, as: UInt64.self))
         }
-        h = h &* multiplier
+        h = finish(h)
         return h == 0 ? 1 : h
     }
+
+    /// dr_mix(): one step of the hash, a word in (also the service index's, dr_service_slot()).
+    public static func mix(_ h: UInt64, _ word: UInt64) -> UInt64 {
+        let mixed = (h ^ word) &* multiplier
+        return mixed ^ (mixed >> 32)
+    }
+
+    /// The last step of the hash, after the words.
+    public static func finish(_ h: UInt64) -> UInt64 { h &* multiplier }
 
     /// dr_ring_position(): the slot of an n-slot ring for `hash`.
     public static func position(_ hash: UInt64, slots: Int) -> Int {

@@ -23,6 +23,14 @@
 #define DR_KEY_WORDS (sizeof(struct xdpha_dr_flow_key) / sizeof(__u64))
 
 _Static_assert(sizeof(struct xdpha_dr_flow_key) == 40, "flow key: five 64-bit words");
+_Static_assert(sizeof(struct xdpha_dr_service_key) == 20, "service key: two 64-bit words and a 32-bit one");
+
+/* One step of the hash: a word in. */
+static __always_inline __u64 dr_mix(__u64 h, __u64 word)
+{
+    h = (h ^ word) * DR_HASH_MULTIPLIER;
+    return h ^ (h >> 32);
+}
 
 /* The key's hash. Never 0, which marks a free connection slot. */
 static __always_inline __u64 dr_key_hash(const struct xdpha_dr_flow_key *key)
@@ -30,12 +38,21 @@ static __always_inline __u64 dr_key_hash(const struct xdpha_dr_flow_key *key)
     const __u64 *word = (const __u64 *)key;
     __u64 h = XDPHA_DR_CONN_SEED;
 #pragma unroll
-    for (int i = 0; i < DR_KEY_WORDS; i++) {
-        h = (h ^ word[i]) * DR_HASH_MULTIPLIER;
-        h ^= h >> 32;
-    }
+    for (int i = 0; i < DR_KEY_WORDS; i++)
+        h = dr_mix(h, word[i]);
     h *= DR_HASH_MULTIPLIER;
     return h ? h : 1;
+}
+
+/* The service index's first slot for a service key (xdpha_maps.h): the same steps over the
+ * address's two 64-bit words and the last 32 bits (port, protocol, family); the top bits. `key`
+ * must be 8-byte aligned. */
+static __always_inline __u32 dr_service_slot(const struct xdpha_dr_service_key *key)
+{
+    const __u64 *word = (const __u64 *)key;
+    __u64 h = dr_mix(dr_mix(XDPHA_DR_CONN_SEED, word[0]), word[1]);
+    h = dr_mix(h, ((const __u32 *)key)[4]) * DR_HASH_MULTIPLIER;
+    return (__u32)(h >> (64 - XDPHA_DR_SERVICE_SLOT_BITS));
 }
 
 /* The hash a service with these hash fields schedules `key` by; `digest` is dr_key_hash(key). */

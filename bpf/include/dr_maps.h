@@ -23,6 +23,21 @@ struct {
     __type(value, struct xdpha_dr_service);
 } xdpha_dr_services SEC(".maps");
 
+/* The inner-map template of the service index (xdpha_maps.h). */
+struct dr_service_index {
+    __uint(type, BPF_MAP_TYPE_ARRAY);
+    __uint(max_entries, XDPHA_DR_SERVICE_SLOTS);
+    __uint(key_size, sizeof(__u32));
+    __uint(value_size, sizeof(struct xdpha_dr_service_slot));
+};
+
+struct {
+    __uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+    __uint(max_entries, 1);
+    __type(key, __u32);
+    __array(values, struct dr_service_index);
+} xdpha_dr_service_index SEC(".maps");
+
 struct {
     __uint(type, BPF_MAP_TYPE_ARRAY);
     __uint(max_entries, XDPHA_DR_MAX_REALS);

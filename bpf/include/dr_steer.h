@@ -94,6 +94,29 @@ static __always_inline int dr_read_ports(void *data, void *data_end, const struc
     return 0;
 }
 
+/* The service of `key` (8-byte aligned) from the service index (xdpha_maps.h), or 0 when the
+ * index does not hold it. */
+static __always_inline struct xdpha_dr_service *dr_service_indexed(const struct xdpha_dr_service_key *key)
+{
+    __u32 zero = 0;
+    void *index = bpf_map_lookup_elem(&xdpha_dr_service_index, &zero);
+    if (!index)
+        return 0;
+    __u32 first = dr_service_slot(key);
+    const __u64 *want = (const __u64 *)key;
+#pragma unroll
+    for (int i = 0; i < XDPHA_DR_SERVICE_PROBES; i++) {
+        __u32 at = (first + i) & (XDPHA_DR_SERVICE_SLOTS - 1);
+        struct xdpha_dr_service_slot *slot = bpf_map_lookup_elem(index, &at);
+        if (!slot || slot->key.family == 0)
+            return 0;
+        const __u64 *have = (const __u64 *)&slot->key;
+        if (have[0] == want[0] && have[1] == want[1] && ((const __u32 *)have)[4] == ((const __u32 *)want)[4])
+            return &slot->service;
+    }
+    return 0;
+}
+
 static __always_inline struct xdpha_dr_real *dr_real(__u32 index)
 {
     if (index >= XDPHA_DR_MAX_REALS)
@@ -241,9 +264,9 @@ static __always_inline int dr_follow_known(struct xdp_md *ctx, struct dr_conn_pl
  * service's real.
  *
  * A TCP SYN (a client opening a connection) is a new connection and never asks the table, as in
- * Katran: its service (no VIP lookup first), its scheduler, then its entry written without
- * reading its set (dr_conns.h says why). A retransmitted SYN or a client reusing its port
- * therefore follows the current ring, and that entry then is the flow's.
+ * Katran: its service (from the service index, no VIP lookup first), its scheduler, then its
+ * entry written without reading its set (dr_conns.h says why). A retransmitted SYN or a client
+ * reusing its port therefore follows the current ring, and that entry then is the flow's.
  */
 static __always_inline int dr_stage(struct xdp_md *ctx, struct packet *p)
 {
@@ -275,13 +298,16 @@ static __always_inline int dr_stage(struct xdp_md *ctx, struct packet *p)
         }
     }
 
-    struct xdpha_dr_service_key key = { .port = flow.dport, .proto = flow.proto, .family = flow.family };
+    /* Read as 64-bit words by dr_service_slot() and dr_service_indexed(). */
+    struct xdpha_dr_service_key key __attribute__((aligned(8))) = {
+        .port = flow.dport, .proto = flow.proto, .family = flow.family,
+    };
     __builtin_memcpy(key.addr, flow.dst, sizeof(key.addr));
     struct xdpha_dr_service *svc = 0;
-    /* A SYN asks for its service first; other frames ask for the VIP first, so that traffic not
+    /* A SYN asks the service index first; other frames ask for the VIP first, so that traffic not
      * for a VIP leaves after one lookup. */
     if (opening)
-        svc = bpf_map_lookup_elem(&xdpha_dr_services, &key);
+        svc = dr_service_indexed(&key);
     if (!svc) {
         struct xdpha_dr_vip_key vip = { .family = flow.family };
         __builtin_memcpy(vip.addr, flow.dst, sizeof(vip.addr));
@@ -297,8 +323,7 @@ static __always_inline int dr_stage(struct xdp_md *ctx, struct packet *p)
             return dr_pass(XDPHA_DR_PASS_NOT_TCP_UDP);
         if (!ports_read)
             return dr_pass(XDPHA_DR_PASS_TRUNCATED);
-        if (!opening)
-            svc = bpf_map_lookup_elem(&xdpha_dr_services, &key);
+        svc = bpf_map_lookup_elem(&xdpha_dr_services, &key);
         if (!svc)
             return dr_pass(XDPHA_DR_PASS_NO_SERVICE);
     }

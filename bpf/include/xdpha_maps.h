@@ -294,6 +294,22 @@ struct xdpha_dr_service {
     __u8  reserved;             /* zero */
 };
 
+/* xdpha_dr_service_index (ARRAY_OF_MAPS, one entry, key 0): xdpha_dr_services again, laid out
+ * for a TCP SYN's lookup (dr_steer.h): an inner ARRAY of XDPHA_DR_SERVICE_SLOTS slots, a key
+ * found from slot dr_service_slot(key) (dr_hash.h) on, at most XDPHA_DR_SERVICE_PROBES slots,
+ * an empty slot (family 0) ending the search. Inlined array reads, where the hash map costs a
+ * call, a jhash and a bucket walk. The control plane builds each version in a new inner map and
+ * swaps it in whole; a service it cannot place within the probes is left out, and
+ * xdpha_dr_services, the map of record, serves it. */
+#define XDPHA_DR_SERVICE_SLOT_BITS 10
+#define XDPHA_DR_SERVICE_SLOTS     (1u << XDPHA_DR_SERVICE_SLOT_BITS)   /* 4 x XDPHA_DR_MAX_SERVICES */
+#define XDPHA_DR_SERVICE_PROBES    4
+
+struct xdpha_dr_service_slot {
+    struct xdpha_dr_service_key key;   /* family 0: an empty slot */
+    struct xdpha_dr_service service;
+};
+
 /* The lvs_sched a service was configured with. The data path reads `scheduler` and
  * `hash_fields` only; this lets `xdpha status` name the scheduler from the maps alone. */
 enum {
