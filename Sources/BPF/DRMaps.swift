@@ -6,8 +6,9 @@
 // id can be reused; a real is written before any ring names it and cleared only after no ring
 // does; a ring, like the service index, is built completely in a fresh inner map and swapped in
 // with one update of its outer map (the data path sees the old one or the new one, never a mix);
-// the index names a service only once its ring and its entry in xdpha_dr_services are in place. That a real index names one real from its write until its clear relies
-// on the caller not reusing, within one write, an index it frees (Balancer's planner does not).
+// the index names a service only once its ring and its entry in xdpha_dr_services are in place.
+// That a real index names one real from its write until its clear relies on the caller not
+// reusing, within one write, an index it frees (Balancer's planner does not).
 // A real's ARRAY entry is copied in place, so a reader racing that one copy may see old and new
 // fields of that real mixed for one packet.
 import CBPF

@@ -109,8 +109,11 @@ final class ForwardingLab {
         case .xdp:
             let file = work.appendingPathComponent("keepalived.conf")
             try Self.keepalivedConfig.write(to: file, atomically: true, encoding: .utf8)
+            // XDPHA_BENCH_BPF_OBJECT: the director loads this object instead of the embedded one
+            // (to set two builds of bpf/ side by side; a path the guest sees too).
+            let object = ProcessInfo.processInfo.environment["XDPHA_BENCH_BPF_OBJECT"].map { ["--bpf-object", $0] } ?? []
             try Command.run(["nsenter", "--net=/run/netns/\(director.name)", Bench.xdphaBinary.path,
-                             "attach", "ens33", "-f", file.path, "--pin-dir", pins])
+                             "attach", "ens33", "-f", file.path, "--pin-dir", pins] + object)
         case .ipvs:
             // GRO gives the director's ens33 the NAPI queue that XDP gives it on the other path;
             // the generator's frames then arrive there as they do for XDP, and become skbs.

@@ -17,13 +17,16 @@
  * and its set is nearly always a cold cache line. A load of that line holds the packet up for the
  * whole memory latency; stores to it leave through the store buffer and hold nothing up. So a SYN
  * does not read its set: it takes the slot its order byte names first and moves that slot to the
- * end of the order, all in the 64 KB order map, which stays in cache. Measured side by side, a
- * SYN that read its set (to find a free or the least recently seen slot) cost about 140 ns more.
- * The order stays right because everything else that reads a set anyway writes the set's order
- * anew (dr_conn_reorder): a flow's first frame in a new `seen` tick, and the insert of a flow
- * that is not a SYN. A SYN therefore still gives away a free slot, else the one seen least
- * recently as of the last reorder, so a flow that keeps sending keeps its slot (a real drained to
- * weight 0 keeps its connections).
+ * end of the order, all in the order map: 64 KB, sixty-four times less than the table, so far
+ * more often in cache. Measured side by side, a SYN that read its set (to find a free or the
+ * least recently seen slot) cost about 100 ns more.
+ * The order stays a least-recently-used list by `seen` tick: a flow's first frame in a new tick
+ * moves its slot to the end (dr_conn_promote, which reads the order byte only), a new flow's slot
+ * goes to the end when it is taken, and the insert of a flow that is not a SYN, which has the set
+ * in hand, first sorts the order anew from the set (dr_conn_reorder: free slots first, then by
+ * `seen`), which mends an order that went stale (a lost race, maps pinned by an older build).
+ * A SYN therefore gives away a free slot, else the one seen least recently, so a flow that keeps
+ * sending keeps its slot (a real drained to weight 0 keeps its connections).
  *
  * A slot holds the flow's 64-bit digest, not its key: two flows of one set share a digest with
  * odds of 2^-48 (the set number takes 16 of the 64 bits), and a flow that did would be sent to
@@ -83,25 +86,34 @@ struct {
 /* Stops the compiler from moving stores across it (x86 keeps their order for other CPUs). */
 #define dr_conn_barrier() __asm__ __volatile__("" ::: "memory")
 
-/* A flow's place in the table: its set and that set's order byte. */
+/* A flow's place in the table: its set, and its digest (which names the set's order byte too;
+ * the stage holds the digest anyway, so this costs the hot path no register). */
 struct dr_conn_place {
     struct xdpha_dr_conn_set *set;
-    __u8 *order;
+    __u64 digest;
 };
 
-/* Computes addresses only: neither the set nor the order byte is read here. */
+static __always_inline __u32 dr_conn_set_number(__u64 digest)
+{
+    return (__u32)(digest >> (64 - XDPHA_DR_CONN_SET_BITS));
+}
+
+/* Computes an address only: the set is not read here. */
 static __always_inline struct dr_conn_place dr_conn_place(__u64 digest)
 {
-    struct dr_conn_place place = {};
-    __u32 number = (__u32)(digest >> (64 - XDPHA_DR_CONN_SET_BITS));
+    __u32 number = dr_conn_set_number(digest);
+    struct dr_conn_place place = { .set = bpf_map_lookup_elem(&xdpha_dr_conns, &number), .digest = digest };
+    return place;
+}
+
+/* The set's order byte, looked up only where it is used: an established flow's frame (most of a
+ * director's traffic) never needs it. */
+static __always_inline __u8 *dr_conn_order_byte(struct dr_conn_place place)
+{
+    __u32 number = dr_conn_set_number(place.digest);
     __u32 line = number / XDPHA_DR_CONN_ORDERS_PER_LINE;
     struct xdpha_dr_conn_order_line *orders = bpf_map_lookup_elem(&xdpha_dr_conn_order, &line);
-    struct xdpha_dr_conn_set *set = bpf_map_lookup_elem(&xdpha_dr_conns, &number);
-    if (set && orders) {
-        place.set = set;
-        place.order = &orders->order[number % XDPHA_DR_CONN_ORDERS_PER_LINE];
-    }
-    return place;
+    return orders ? &orders->order[number % XDPHA_DR_CONN_ORDERS_PER_LINE] : 0;
 }
 
 /* The slot at `rank` of an order (0: given away first). */
@@ -110,36 +122,57 @@ static __always_inline int dr_conn_ranked(__u8 order, int rank)
     return (order >> (2 * rank)) & (XDPHA_DR_CONN_WAYS - 1);
 }
 
-/* A set's order byte, decoded. Read as soon as a SYN's place is known and used only at its
- * end: the load then overlaps the service lookup and the ring instead of holding up the write. */
+/* A set's order byte, decoded. */
 static __always_inline __u8 dr_conn_order(struct dr_conn_place place)
 {
-    return *(volatile __u8 *)place.order ^ XDPHA_DR_CONN_ORDER_IDENTITY;
+    __u8 *byte = dr_conn_order_byte(place);
+    return (byte ? *(volatile __u8 *)byte : 0) ^ XDPHA_DR_CONN_ORDER_IDENTITY;
 }
 
-/* The way that holds `digest`, or DR_CONN_NONE. The order byte is read only when two slots hold
- * the flow: then the later in the order is its entry. */
-static __always_inline int dr_conn_find(struct dr_conn_place place, __u64 digest)
+/* Stores an order (decoded) as the set's order byte. */
+static __always_inline void dr_conn_set_order(struct dr_conn_place place, __u8 order)
 {
+    __u8 *byte = dr_conn_order_byte(place);
+    if (byte)
+        *byte = order ^ XDPHA_DR_CONN_ORDER_IDENTITY;
+}
+
+/* Of the slots that hold `digest` (two or more), the one later in the set's order. Not inlined
+ * (nor is anything else off the established flow's path), so that the registers the compiler
+ * spends on it do not cost that path spills. */
+static __noinline int dr_conn_newest(struct xdpha_dr_conn_set *set, __u64 digest)
+{
+    struct dr_conn_place place = { .set = set, .digest = digest };
+    __u8 order = dr_conn_order(place);
     int found = DR_CONN_NONE;
-    int matches = 0;
 #pragma unroll
-    for (int i = 0; i < XDPHA_DR_CONN_WAYS; i++) {
-        if (place.set->digest[i] == digest) {
-            found = i;
-            matches++;
-        }
-    }
-    if (matches > 1) {
-        __u8 order = dr_conn_order(place);
-#pragma unroll
-        for (int rank = 0; rank < XDPHA_DR_CONN_WAYS; rank++) {
-            int way = dr_conn_ranked(order, rank);
-            if (place.set->digest[way] == digest)
-                found = way;
-        }
+    for (int rank = 0; rank < XDPHA_DR_CONN_WAYS; rank++) {
+        int way = dr_conn_ranked(order, rank);
+        if (set->digest[way] == digest)
+            found = way;
     }
     return found;
+}
+
+/* The way that holds `digest`, or DR_CONN_NONE. A flow that holds one slot (nearly every flow)
+ * costs the compares up to its slot and after it; the order byte is read only when two slots
+ * hold the flow: then the later in the order is its entry. */
+static __always_inline int dr_conn_find(struct dr_conn_place place, __u64 digest)
+{
+#pragma unroll
+    for (int i = 0; i < XDPHA_DR_CONN_WAYS; i++) {
+        if (place.set->digest[i] != digest)
+            continue;
+#pragma unroll
+        for (int j = i + 1; j < XDPHA_DR_CONN_WAYS; j++) {
+            if (place.set->digest[j] == digest)
+                goto twice;
+        }
+        return i;
+    }
+    return DR_CONN_NONE;
+twice:
+    return dr_conn_newest(place.set, digest);
 }
 
 /* Now in `seen` units. bpf_jiffies64() becomes one load on 64-bit JITs. */
@@ -154,15 +187,16 @@ static __always_inline __u16 dr_conn_now(void)
  * to the end when it was taken, stays after an older slot of its tick). A stable sort of four:
  * three passes of adjacent swaps. Returns the order, decoded.
  */
-static __always_inline __u8 dr_conn_reorder(struct dr_conn_place place, __u16 now)
+static __noinline __u8 dr_conn_reorder(struct xdpha_dr_conn_set *set, __u64 digest, __u16 now)
 {
+    struct dr_conn_place place = { .set = set, .digest = digest };
     __u8 old = dr_conn_order(place);
     int way[XDPHA_DR_CONN_WAYS];
     __u32 age[XDPHA_DR_CONN_WAYS];
 #pragma unroll
     for (int rank = 0; rank < XDPHA_DR_CONN_WAYS; rank++) {
         way[rank] = dr_conn_ranked(old, rank);
-        age[rank] = place.set->digest[way[rank]] == 0 ? 0x10000 : (__u16)(now - place.set->seen[way[rank]]);
+        age[rank] = set->digest[way[rank]] == 0 ? 0x10000 : (__u16)(now - set->seen[way[rank]]);
     }
 #pragma unroll
     for (int pass = 0; pass < XDPHA_DR_CONN_WAYS - 1; pass++) {
@@ -180,18 +214,37 @@ static __always_inline __u8 dr_conn_reorder(struct dr_conn_place place, __u16 no
     }
     __u8 order = way[0] | way[1] << 2 | way[2] << 4 | way[3] << 6;
     if (order != old)
-        *place.order = order ^ XDPHA_DR_CONN_ORDER_IDENTITY;
+        dr_conn_set_order(place, order);
     return order;
 }
 
+/* Moves `way` to the end of the set's order: it was just seen. Reads the order byte only. */
+static __noinline void dr_conn_promote(struct xdpha_dr_conn_set *set, __u64 digest, int way)
+{
+    struct dr_conn_place place = { .set = set, .digest = digest };
+    __u8 order = dr_conn_order(place);
+    int rank = 0;
+#pragma unroll
+    for (int r = 1; r < XDPHA_DR_CONN_WAYS; r++) {
+        if (dr_conn_ranked(order, r) == way)
+            rank = r;
+    }
+    __u8 before = order & ((1u << (2 * rank)) - 1);
+    __u8 after = (__u8)((__u32)order >> (2 * rank + 2));
+    __u8 promoted = before | after << (2 * rank) | (way & (XDPHA_DR_CONN_WAYS - 1)) << 6;
+    if (promoted != order)
+        dr_conn_set_order(place, promoted);
+}
+
 /* A flow's frame in a new tick marks its slot seen (one store per tick, not per packet: the line
- * stays shared) and, since the set is in hand, writes its order anew. */
+ * stays shared) and moves the slot to the end of the set's order, so the set's slots stay in the
+ * order they were last seen in (a least-recently-used list, by tick). */
 static __always_inline void dr_conn_touch(struct dr_conn_place place, int way, __u16 now)
 {
     way &= XDPHA_DR_CONN_WAYS - 1;
     if (place.set->seen[way] != now) {
         place.set->seen[way] = now;
-        dr_conn_reorder(place, now);
+        dr_conn_promote(place.set, place.digest, way);
     }
 }
 
@@ -221,7 +274,7 @@ static __always_inline void dr_conn_claim(struct dr_conn_place place, __u8 order
                                           __u32 generation, __u16 now)
 {
     int way = dr_conn_ranked(order, 0);
-    *place.order = (__u8)((order >> 2) | way << 6) ^ XDPHA_DR_CONN_ORDER_IDENTITY;
+    dr_conn_set_order(place, (__u8)((order >> 2) | way << 6));
     dr_conn_write(place.set, way, digest, real, generation, now, 1);
 }
 
@@ -236,7 +289,7 @@ static __always_inline void dr_conn_insert(struct dr_conn_place place, int way, 
         dr_conn_write(place.set, way, digest, real, generation, now, 0);
         return;
     }
-    dr_conn_claim(place, dr_conn_reorder(place, now), digest, real, generation, now);
+    dr_conn_claim(place, dr_conn_reorder(place.set, place.digest, now), digest, real, generation, now);
 }
 
 #endif /* XDPHA_DR_CONNS_H */

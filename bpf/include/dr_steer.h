@@ -268,27 +268,18 @@ static __always_inline int dr_follow_known(struct xdp_md *ctx, struct dr_conn_pl
  * entry written without reading its set (dr_conns.h says why). A retransmitted SYN or a client
  * reusing its port therefore follows the current ring, and that entry then is the flow's.
  */
-static __always_inline int dr_stage(struct xdp_md *ctx, struct packet *p)
+static __always_inline int dr_steer(struct xdp_md *ctx, struct packet *p, struct xdpha_dr_flow_key *flow,
+                                    int ports_read, const int opening)
 {
-    void *data = (void *)(long)ctx->data;
-    void *data_end = (void *)(long)ctx->data_end;
-    /* Read as five 64-bit words by dr_key_hash(). */
-    struct xdpha_dr_flow_key flow __attribute__((aligned(8))) = {};
-
-    if (dr_read_addresses(data, data_end, p, &flow) < 0)
-        return STAGE_CONTINUE;
-
-    int steerable = !p->fragment && !p->options &&
-                    (p->l4_proto == IPPROTO_TCP || p->l4_proto == IPPROTO_UDP);
-    int opening = 0;
-    int ports_read = steerable && dr_read_ports(data, data_end, p, &flow, &opening) == 0;
     struct dr_conn_place place = {};
     __u8 order = 0;
     int way = DR_CONN_NONE;
     __u64 digest = 0;
     if (ports_read) {
-        digest = dr_key_hash(&flow);
+        digest = dr_key_hash(flow);
         place = dr_conn_place(digest);
+        /* A SYN reads its set's order byte now and uses it at its end: the load then overlaps
+         * the service lookup and the ring instead of holding up the write. */
         if (place.set && opening)
             order = dr_conn_order(place);
         if (place.set && !opening) {
@@ -300,17 +291,17 @@ static __always_inline int dr_stage(struct xdp_md *ctx, struct packet *p)
 
     /* Read as 64-bit words by dr_service_slot() and dr_service_indexed(). */
     struct xdpha_dr_service_key key __attribute__((aligned(8))) = {
-        .port = flow.dport, .proto = flow.proto, .family = flow.family,
+        .port = flow->dport, .proto = flow->proto, .family = flow->family,
     };
-    __builtin_memcpy(key.addr, flow.dst, sizeof(key.addr));
+    __builtin_memcpy(key.addr, flow->dst, sizeof(key.addr));
     struct xdpha_dr_service *svc = 0;
     /* A SYN asks the service index first; other frames ask for the VIP first, so that traffic not
      * for a VIP leaves after one lookup. */
     if (opening)
         svc = dr_service_indexed(&key);
     if (!svc) {
-        struct xdpha_dr_vip_key vip = { .family = flow.family };
-        __builtin_memcpy(vip.addr, flow.dst, sizeof(vip.addr));
+        struct xdpha_dr_vip_key vip = { .family = flow->family };
+        __builtin_memcpy(vip.addr, flow->dst, sizeof(vip.addr));
         if (!bpf_map_lookup_elem(&xdpha_dr_vips, &vip))
             return STAGE_CONTINUE;
 
@@ -329,7 +320,7 @@ static __always_inline int dr_stage(struct xdp_md *ctx, struct packet *p)
     }
 
     /* Not in the table, or its real left, or a SYN: a real for a new flow. */
-    __u32 index = dr_schedule(svc, &flow, digest);
+    __u32 index = dr_schedule(svc, flow, digest);
     struct xdpha_dr_real *real = dr_real(index);
     if (!real || !(real->flags & XDPHA_DR_REAL_IN_USE) || real->service_id != svc->id)
         return dr_pass(XDPHA_DR_PASS_NO_REAL);
@@ -341,6 +332,27 @@ static __always_inline int dr_stage(struct xdp_md *ctx, struct packet *p)
             dr_conn_insert(place, way, digest, index, real->generation, now);
     }
     return dr_forward(ctx, real, index, 1);
+}
+
+static __always_inline int dr_stage(struct xdp_md *ctx, struct packet *p)
+{
+    void *data = (void *)(long)ctx->data;
+    void *data_end = (void *)(long)ctx->data_end;
+    /* Read as five 64-bit words by dr_key_hash(). */
+    struct xdpha_dr_flow_key flow __attribute__((aligned(8))) = {};
+
+    if (dr_read_addresses(data, data_end, p, &flow) < 0)
+        return STAGE_CONTINUE;
+
+    int steerable = !p->fragment && !p->options &&
+                    (p->l4_proto == IPPROTO_TCP || p->l4_proto == IPPROTO_UDP);
+    int opening = 0;
+    int ports_read = steerable && dr_read_ports(data, data_end, p, &flow, &opening) == 0;
+    /* Two copies of the stage, one for SYNs: what only a SYN needs (its early read of the order
+     * byte, the service index) then takes no register on the path of every other frame. */
+    if (opening)
+        return dr_steer(ctx, p, &flow, ports_read, 1);
+    return dr_steer(ctx, p, &flow, ports_read, 0);
 }
 
 #endif /* XDPHA_DR_STEER_H */
