@@ -28,11 +28,15 @@ enum DRMapRecords {
     }
 
     static func serviceKey(_ service: DRService) throws -> xdpha_dr_service_key {
+        try serviceKey(address: service.address, port: service.port, ipProtocol: service.ipProtocol)
+    }
+
+    static func serviceKey(address: [UInt8], port: UInt16, ipProtocol: UInt8) throws -> xdpha_dr_service_key {
         var key = xdpha_dr_service_key()
-        fill(&key.addr, with: service.address)
-        key.port = service.port.bigEndian
-        key.proto = service.ipProtocol
-        key.family = try family(of: service.address)
+        fill(&key.addr, with: address)
+        key.port = port.bigEndian
+        key.proto = ipProtocol
+        key.family = try family(of: address)
         return key
     }
 

@@ -33,8 +33,6 @@ final class DRMaps {
     /// failed one: the next write then clears whatever it does not want from every slot, and
     /// leaves counters alone (they may belong to maps that outlived a previous writer).
     private var programmed: DRDataPath?
-    /// The records the service index holds (DRServiceIndex), under the same rule: nil unknown.
-    private var indexed: Set<[UInt8]>?
     private var egressDevices: Set<UInt32> = []
     private var egressKnown = false
 
@@ -64,8 +62,8 @@ final class DRMaps {
         try DRDataPathValidation.check(desired)
         let old = programmed
         programmed = nil
-        let wasIndexed = indexed
-        indexed = nil
+        // What the service index holds: the records of what the maps hold, when that is known.
+        let wasIndexed = try old.map { try Set($0.services.map(DRServiceIndex.record)) }
         let wantedRecords = try Set(desired.services.map(DRServiceIndex.record))
         let keptRecords = wasIndexed?.intersection(wantedRecords) ?? []
         let oldServices = Dictionary(uniqueKeysWithValues: (old?.services ?? []).map { ($0.id, $0) })
@@ -146,7 +144,6 @@ final class DRMaps {
             if oldReals[index] != nil { try retire(index) }
         }
         programmed = desired
-        indexed = wantedRecords
     }
 
     private static func sameKey(_ one: DRService, _ other: DRService) -> Bool {
@@ -202,13 +199,9 @@ final class DRMaps {
                       entries: DRRingLayout.blockCount, values: DRRingLayout.blocks(ring), what: "the ring of DR service \(id)")
     }
 
-    /// What the service index holds, by slot (user space reads an inner map's id from the outer map).
+    /// What the service index holds, by slot.
     func serviceIndexRecords() throws -> [Int: [UInt8]] {
-        var zero: UInt32 = 0
-        var innerID: UInt32 = 0
-        guard bpf_map_lookup_elem(serviceIndex.fd, &zero, &innerID) == 0 else { return [:] }
-        let inner = bpf_map_get_fd_by_id(innerID)
-        try BPFError.check(inner, "open the DR service index")
+        guard let inner = MapReading.innerMap(fd: serviceIndex.fd, key: 0) else { return [:] }
         defer { close(inner) }
         var records: [Int: [UInt8]] = [:]
         var record = [UInt8](repeating: 0, count: DRServiceIndex.recordSize)

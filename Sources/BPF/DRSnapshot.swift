@@ -118,13 +118,9 @@ struct DRSnapshotMaps {
         return DRSnapshot(services: services, reals: reals, outcomes: outcomes, interfaceFlags: interfaceFlags)
     }
 
-    /// Block 0 of the service's inner ring (user space reads an inner map's id from the outer map).
+    /// Block 0 of the service's inner ring.
     private func ringSlots(id: UInt32) throws -> Int {
-        var key = id
-        var innerID: UInt32 = 0
-        guard bpf_map_lookup_elem(rings, &key, &innerID) == 0 else { return 0 }
-        let inner = bpf_map_get_fd_by_id(innerID)
-        guard inner >= 0 else { return 0 }
+        guard let inner = MapReading.innerMap(fd: rings, key: id) else { return 0 }
         defer { close(inner) }
         var zero: UInt32 = 0
         var head = xdpha_dr_ring_block()

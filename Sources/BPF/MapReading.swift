@@ -35,6 +35,16 @@ enum MapReading {
         return true
     }
 
+    /// A new fd for the inner map at `key` of a map of maps (user space reads an inner map's id
+    /// from the outer map), or nil when that slot is empty or the map is gone. The caller closes it.
+    static func innerMap(fd: Int32, key: UInt32) -> Int32? {
+        var key = key
+        var innerID: UInt32 = 0
+        guard bpf_map_lookup_elem(fd, &key, &innerID) == 0 else { return nil }
+        let inner = bpf_map_get_fd_by_id(innerID)
+        return inner >= 0 ? inner : nil
+    }
+
     static var possibleCPUs: Int { max(Int(libbpf_num_possible_cpus()), 1) }
 
     /// The values of every possible CPU for a per-CPU map's `index`, each `valueSize` bytes.

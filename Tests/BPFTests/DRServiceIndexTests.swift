@@ -24,12 +24,7 @@ struct DRServiceIndexTests {
     }
 
     static func key(_ key: ServiceKey) throws -> xdpha_dr_service_key {
-        var bytes = xdpha_dr_service_key()
-        DRMapRecords.fill(&bytes.addr, with: key.address.bytes)
-        bytes.port = key.port.bigEndian
-        bytes.proto = key.transport.rawValue
-        bytes.family = try DRMapRecords.family(of: key.address.bytes)
-        return bytes
+        try DRMapRecords.serviceKey(address: key.address.bytes, port: key.port, ipProtocol: key.transport.rawValue)
     }
 
     @Test func theIndexHoldsEachServiceWithinTheProbesAndFollowsChanges() async throws {

@@ -124,11 +124,16 @@ static __always_inline struct xdpha_dr_real *dr_real(__u32 index)
     return bpf_map_lookup_elem(&xdpha_dr_reals, &index);
 }
 
+/* True when `real` is still the real a connection-table slot recorded. */
+static __always_inline int dr_flow_still_valid(const struct xdpha_dr_real *real, __u32 generation)
+{
+    return real && (real->flags & XDPHA_DR_REAL_IN_USE) && real->generation == generation;
+}
+
 /* True when `real` still is the real a flow or a client was given, in this service. */
 static __always_inline int dr_real_is(const struct xdpha_dr_real *real, __u32 service_id, __u32 generation)
 {
-    return real && (real->flags & XDPHA_DR_REAL_IN_USE) && real->service_id == service_id &&
-           real->generation == generation;
+    return dr_flow_still_valid(real, generation) && real->service_id == service_id;
 }
 
 /* The real the service's ring gives this flow (`digest`: its dr_key_hash), or XDPHA_DR_NO_REAL. */
@@ -181,7 +186,7 @@ static __always_inline __u32 dr_schedule(const struct xdpha_dr_service *svc,
         struct xdpha_dr_persist *pinned = bpf_map_lookup_elem(&xdpha_dr_persist, &client);
         if (pinned && now - pinned->last_ns <= timeout) {
             struct xdpha_dr_real *real = dr_real(pinned->real);
-            if (dr_real_is(real, svc->id, pinned->generation) && real && (real->flags & XDPHA_DR_REAL_ACTIVE)) {
+            if (dr_real_is(real, svc->id, pinned->generation) && (real->flags & XDPHA_DR_REAL_ACTIVE)) {
                 pinned->last_ns = now;
                 return pinned->real;
             }
@@ -197,12 +202,6 @@ static __always_inline __u32 dr_schedule(const struct xdpha_dr_service *svc,
         }
     }
     return index;
-}
-
-/* True when `real` is still the real a connection-table slot recorded. */
-static __always_inline int dr_flow_still_valid(const struct xdpha_dr_real *real, __u32 generation)
-{
-    return real && (real->flags & XDPHA_DR_REAL_IN_USE) && real->generation == generation;
 }
 
 /* Sends the frame to `real` (index `index`) and counts it; or passes it when that cannot be done. */
